@@ -1,0 +1,200 @@
+import builtins
+from collections.abc import Generator, Mapping
+from typing import Any, ClassVar, Final, Literal, NoReturn, TypedDict, overload, type_check_only
+
+from typing_extensions import TypeAlias, Unpack
+from urllib3 import BaseHTTPResponse, PoolManager
+
+from . import EtcdResult
+
+# What `write` sends as a form field; etcd stores it as text, so it reads back as str. None sends nothing.
+_Value: TypeAlias = str | bytes | float | None
+# prevValue is compared with that stored text, so it takes what `value` takes.
+_PrevValue: TypeAlias = str | bytes | float
+# `dir` and `append` are only tested for truth; etcd reads the flag options' text with Go's ParseBool,
+# so 0 and 1 work too. Taking int keeps a forwarded dict of mixed int/bool options (PyTorch's
+# `write(key, value, ttl, **kwargs)`) type-correct under mypy, which checks the dict's value type
+# against every parameter it could fill.
+_Flag: TypeAlias = bool | int
+
+# The keyword options each method forwards to the server. The runtime takes **kwdargs and silently
+# drops every other name, so a misspelled or unsupported option is a type error here.
+@type_check_only
+class _WriteOptions(TypedDict, total=False):
+    prevValue: _PrevValue
+    prevIndex: int
+    prevExist: _Flag
+    refresh: _Flag
+
+@type_check_only
+class _ReadOptions(TypedDict, total=False):
+    # None means "not sent" for every read option.
+    recursive: bool | None
+    wait: bool | None
+    waitIndex: int | None
+    sorted: bool | None
+    quorum: bool | None
+    timeout: float | None
+
+@type_check_only
+class _DeleteOptions(TypedDict, total=False):
+    prevValue: _PrevValue
+    prevIndex: int
+
+# refresh() passes these through to write(); it sets prevExist and refresh itself.
+@type_check_only
+class _RefreshOptions(TypedDict, total=False):
+    dir: _Flag
+    prevValue: _PrevValue
+    prevIndex: int
+
+class Client:
+    _MGET: Final = "GET"
+    _MPUT: Final = "PUT"
+    _MPOST: Final = "POST"
+    _MDELETE: Final = "DELETE"
+    _comparison_conditions: ClassVar[builtins.set[str]]
+    _read_options: ClassVar[builtins.set[str]]
+    _del_conditions: ClassVar[builtins.set[str]]
+    # None only on the class itself; every instance gets a PoolManager in __init__.
+    http: PoolManager
+    version_prefix: str
+    # Both None unless both were given and non-empty.
+    username: str | None
+    password: str | None
+    # Overwritten with the server's cluster id by every response that carries one.
+    expected_cluster_id: str | None
+    _base_uri: str
+    _machines_cache: list[str]
+    _read_timeout: float
+    # A tuple of (host, port) pairs needs allow_reconnect=True; without it the constructor raises EtcdException.
+    @overload
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 4001,
+        srv_domain: str | None = None,
+        version_prefix: str = "/v2",
+        read_timeout: float = 60,
+        allow_redirect: bool = True,
+        protocol: str = "http",
+        cert: str | tuple[str, str] | None = None,
+        ca_cert: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        allow_reconnect: bool = False,
+        use_proxies: bool = False,
+        expected_cluster_id: str | None = None,
+        per_host_pool_size: int = 10,
+        lock_prefix: str = "/_locks",
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        host: tuple[tuple[str, int], ...],
+        port: int = 4001,
+        srv_domain: str | None = None,
+        version_prefix: str = "/v2",
+        read_timeout: float = 60,
+        allow_redirect: bool = True,
+        protocol: str = "http",
+        cert: str | tuple[str, str] | None = None,
+        ca_cert: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        allow_reconnect: Literal[True],
+        use_proxies: bool = False,
+        expected_cluster_id: str | None = None,
+        per_host_pool_size: int = 10,
+        lock_prefix: str = "/_locks",
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        host: tuple[tuple[str, int], ...],
+        port: int,
+        srv_domain: str | None,
+        version_prefix: str,
+        read_timeout: float,
+        allow_redirect: bool,
+        protocol: str,
+        cert: str | tuple[str, str] | None,
+        ca_cert: str | None,
+        username: str | None,
+        password: str | None,
+        allow_reconnect: Literal[True],
+        use_proxies: bool = False,
+        expected_cluster_id: str | None = None,
+        per_host_pool_size: int = 10,
+        lock_prefix: str = "/_locks",
+    ) -> None: ...
+    def __del__(self) -> None: ...
+    @property
+    def base_uri(self) -> str: ...
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def protocol(self) -> str: ...
+    @property
+    def read_timeout(self) -> float: ...
+    @property
+    def allow_redirect(self) -> bool: ...
+    @property
+    def lock_prefix(self) -> str: ...
+    @property
+    def machines(self) -> list[str]: ...
+    @property
+    def members(self) -> dict[str, dict[str, Any]]: ...
+    @property
+    def leader(self) -> dict[str, Any]: ...
+    @property
+    def stats(self) -> dict[str, Any]: ...
+    @property
+    def leader_stats(self) -> dict[str, Any]: ...
+    @property
+    def store_stats(self) -> dict[str, Any]: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def cluster_version(self) -> str: ...
+    @property
+    def key_endpoint(self) -> str: ...
+    def __contains__(self, key: str) -> bool: ...
+    def write(
+        self,
+        key: str,
+        value: _Value,
+        ttl: int | None = None,
+        dir: _Flag = False,
+        append: _Flag = False,
+        **kwdargs: Unpack[_WriteOptions],
+    ) -> EtcdResult: ...
+    def refresh(self, key: str, ttl: int, **kwdargs: Unpack[_RefreshOptions]) -> EtcdResult: ...
+    def update(self, obj: EtcdResult) -> EtcdResult: ...
+    def read(self, key: str, **kwdargs: Unpack[_ReadOptions]) -> EtcdResult: ...
+    def delete(
+        self, key: str, recursive: bool | None = None, dir: bool | None = None, **kwdargs: Unpack[_DeleteOptions]
+    ) -> EtcdResult: ...
+    def pop(
+        self, key: str, recursive: bool | None = None, dir: bool | None = None, **kwdargs: Unpack[_DeleteOptions]
+    ) -> EtcdResult: ...
+    def test_and_set(self, key: str, value: _Value, prev_value: _PrevValue, ttl: int | None = None) -> EtcdResult: ...
+    def set(self, key: str, value: _Value, ttl: int | None = None) -> EtcdResult: ...
+    def get(self, key: str) -> EtcdResult: ...
+    def watch(
+        self, key: str, index: int | None = None, timeout: float | None = None, recursive: bool | None = None
+    ) -> EtcdResult: ...
+    def eternal_watch(
+        self, key: str, index: int | None = None, recursive: bool | None = None
+    ) -> Generator[EtcdResult, None, NoReturn]: ...
+    def get_lock(self, *args: object, **kwargs: object) -> NoReturn: ...
+    @property
+    def election(self) -> NoReturn: ...
+    def api_execute(
+        self, path: str, method: str, params: Mapping[str, Any] | None = None, timeout: float | None = None
+    ) -> BaseHTTPResponse: ...
+    # The body is json.dumps(params), so any JSON-serialisable value goes.
+    def api_execute_json(self, path: str, method: str, params: Any = None, timeout: float | None = None) -> BaseHTTPResponse: ...

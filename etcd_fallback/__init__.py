@@ -1,0 +1,1 @@
+"""Typed stand-in for python-etcd, for environments where it is not installed."""

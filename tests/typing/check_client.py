@@ -1,0 +1,177 @@
+"""Static cases for etcd.Client (etcd/client.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any, Literal, NoReturn
+
+import etcd
+from typing_extensions import assert_type
+from urllib3 import BaseHTTPResponse, PoolManager
+
+
+def check_construction() -> None:
+    assert_type(etcd.Client(), etcd.Client)
+    # PyTorch's call shape: host and port positional.
+    assert_type(etcd.Client("127.0.0.1", 2379, read_timeout=10, protocol="https", cert=("c", "k"), ca_cert="ca"), etcd.Client)
+    assert_type(etcd.Client(host="h", port=2379, version_prefix="/v2", read_timeout=0.5, cert="both.pem"), etcd.Client)
+    hosts = (("127.0.0.1", 2379), ("127.0.0.1", 2380))
+    assert_type(etcd.Client(host=hosts, allow_reconnect=True), etcd.Client)
+    assert_type(etcd.Client(hosts, 4001, None, "/v2", 60, True, "http", None, None, None, None, True), etcd.Client)
+    assert_type(
+        etcd.Client(
+            host="h",
+            port=1,
+            srv_domain="example.com",
+            version_prefix="/v2",
+            read_timeout=60,
+            allow_redirect=False,
+            protocol="http",
+            cert=None,
+            ca_cert=None,
+            username="u",
+            password="p",
+            allow_reconnect=False,
+            use_proxies=True,
+            expected_cluster_id="id",
+            per_host_pool_size=2,
+            lock_prefix="/locks",
+        ),
+        etcd.Client,
+    )
+
+
+def check_attributes(c: etcd.Client) -> None:
+    assert_type(c.http, PoolManager)
+    assert_type(c.version_prefix, str)
+    assert_type(c.username, "str | None")
+    assert_type(c.password, "str | None")
+    assert_type(c.expected_cluster_id, "str | None")
+    assert_type(c._base_uri, str)
+    assert_type(c._machines_cache, list[str])
+    assert_type(c._read_timeout, float)
+    assert_type(etcd.Client._MGET, Literal["GET"])
+    assert_type(etcd.Client._MPUT, Literal["PUT"])
+    assert_type(etcd.Client._MPOST, Literal["POST"])
+    assert_type(etcd.Client._MDELETE, Literal["DELETE"])
+    assert_type(etcd.Client._comparison_conditions, set[str])
+    assert_type(etcd.Client._read_options, set[str])
+    assert_type(etcd.Client._del_conditions, set[str])
+
+
+def check_properties(c: etcd.Client) -> None:
+    assert_type(c.base_uri, str)
+    assert_type(c.host, str)
+    assert_type(c.port, int)
+    assert_type(c.protocol, str)
+    assert_type(c.read_timeout, float)
+    assert_type(c.allow_redirect, bool)
+    assert_type(c.lock_prefix, str)
+    assert_type(c.machines, list[str])
+    assert_type(c.members, dict[str, dict[str, Any]])
+    assert_type(c.leader, dict[str, Any])
+    assert_type(c.stats, dict[str, Any])
+    assert_type(c.leader_stats, dict[str, Any])
+    assert_type(c.store_stats, dict[str, Any])
+    assert_type(c.version, str)
+    assert_type(c.cluster_version, str)
+    assert_type(c.key_endpoint, str)
+    assert_type("/k" in c, bool)
+    assert_type(c.__contains__("/k"), bool)
+
+
+def check_election(c: etcd.Client) -> None:
+    assert_type(c.election, NoReturn)
+
+
+def check_get_lock(c: etcd.Client) -> NoReturn:
+    assert_type(c.get_lock("name", ttl=1), NoReturn)
+
+
+def check_key_operations(c: etcd.Client, r: etcd.EtcdResult, options: dict[str, Any]) -> None:
+    assert_type(c.write("/k", "v"), etcd.EtcdResult)
+    assert_type(c.write("/k", b"v", 10), etcd.EtcdResult)
+    assert_type(c.write("/k", 5, ttl=None, prevExist=False), etcd.EtcdResult)
+    assert_type(c.write("/k", "v", prevValue="old", prevIndex=3, refresh=False), etcd.EtcdResult)
+    assert_type(c.write(key="/d", value=None, dir=True, prevExist=False, ttl=None), etcd.EtcdResult)
+    assert_type(c.write("/queue", "job", append=True), etcd.EtcdResult)
+    # PyTorch's rendezvous backend forwards a dict of options.
+    assert_type(c.write("/k", "v", 30, **options), etcd.EtcdResult)
+    assert_type(c.refresh("/k", ttl=30), etcd.EtcdResult)
+    assert_type(c.refresh("/d", 30, dir=True, prevIndex=4, prevValue="x"), etcd.EtcdResult)
+    assert_type(c.update(r), etcd.EtcdResult)
+    assert_type(c.read("/k"), etcd.EtcdResult)
+    assert_type(c.read("/k", recursive=True, wait=False, waitIndex=7, sorted=True, quorum=True, timeout=1.5), etcd.EtcdResult)
+    assert_type(c.read("/k", recursive=None, timeout=None), etcd.EtcdResult)
+    assert_type(c.delete("/k"), etcd.EtcdResult)
+    assert_type(c.delete("/d", recursive=True, dir=True), etcd.EtcdResult)
+    assert_type(c.delete(key="/k", prevValue="v", prevIndex=2), etcd.EtcdResult)
+    assert_type(c.pop("/k"), etcd.EtcdResult)
+    assert_type(c.pop("/k", None, None, prevValue="v"), etcd.EtcdResult)
+    assert_type(c.test_and_set("/k", "new", "old"), etcd.EtcdResult)
+    assert_type(c.test_and_set(key="/k", value="new", prev_value=r.value, ttl=None), etcd.EtcdResult)
+    assert_type(c.set("/k", "v"), etcd.EtcdResult)
+    assert_type(c.set("/k", value=None, ttl=5), etcd.EtcdResult)
+    assert_type(c.get("/k"), etcd.EtcdResult)
+    assert_type(c.get(key="/k"), etcd.EtcdResult)
+    assert_type(c.watch("/k"), etcd.EtcdResult)
+    assert_type(c.watch(key="/k", index=r.etcd_index + 1, recursive=True, timeout=2.5), etcd.EtcdResult)
+    assert_type(c.eternal_watch("/k"), Generator[etcd.EtcdResult, None, NoReturn])
+    assert_type(c.eternal_watch("/k", index=3, recursive=True), Generator[etcd.EtcdResult, None, NoReturn])
+    for event in c.eternal_watch("/k"):
+        assert_type(event, etcd.EtcdResult)
+
+
+def check_protected_api(c: etcd.Client) -> None:
+    assert_type(c.api_execute("/v2/keys/k", c._MGET), BaseHTTPResponse)
+    assert_type(c.api_execute("/v2/keys/k", "PUT", params={"value": "v"}, timeout=1), BaseHTTPResponse)
+    assert_type(c.api_execute_json("/v2/auth/users/u", "PUT", params={"user": "u"}), BaseHTTPResponse)
+    assert_type(c.api_execute_json("/v2/auth/enable", c._MDELETE, None, 0), BaseHTTPResponse)
+    assert_type(c.api_execute("/v2/machines", "GET").data, bytes)
+    assert_type(c.__del__(), None)
+
+
+class ReconnectingClient(etcd.Client):
+    """A subclass in the shape real code uses: it overrides the request path and reads protected state."""
+
+    def api_execute(self, path: str, method: str, params: Any = None, timeout: float | None = None) -> BaseHTTPResponse:
+        self._machines_cache.append(self._base_uri)
+        return super().api_execute(path, method, params, timeout if timeout is not None else self._read_timeout)
+
+
+def check_misuse(c: etcd.Client, r: etcd.EtcdResult) -> None:
+    c.read(b"/k")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    c.get(1)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    c.write("/k", "v", ttl="10")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    c.write("/k", "v", ttl=1.5)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    c.write("/k", {"a": 1})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    c.set("/k", "v", "10")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    c.test_and_set("/k", "v")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.test_and_set("/k", "v", prevValue="old")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.write("/k", "v", prevvalue="old")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.write("/k", "v", prev_exist=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.write("/k", "v", recursive=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.write("/k", "v", prevIndex="3")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    c.read("/k", prevExist=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.read("/k", waitindex=3)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.read("/k", timeout="1")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    c.delete("/k", prevExist=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.pop("/k", prevExist=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.refresh("/k", 10, refresh=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.refresh("/k", 10, value="v")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.refresh("/k", 10, prevExist=False)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.refresh("/k")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.get("/k", recursive=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.watch("/k", timeout="5")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    c.update({"key": "/k"})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    c.machines()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]
+    c.version()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]
+    c.base_uri = "http://other:2379"  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    c.eternal_watch("/k")[0]  # type: ignore[index]  # pyright: ignore[reportIndexIssue]
+    len(c.eternal_watch("/k"))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    etcd.Client(port="2379")  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
+    etcd.Client(read_timeout=None)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
+    etcd.Client(host=[("h", 1)], allow_reconnect=True)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    etcd.Client(host=(("h", 1),))  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
+    etcd.Client(host=(("h", 1),), allow_reconnect=False)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    etcd.Client(hosts="h")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]

@@ -1,0 +1,128 @@
+"""Static cases for etcd.EtcdResult, the exception tree and etcd.EtcdError."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from typing import Any, NoReturn
+
+import etcd
+from typing_extensions import assert_type
+
+
+def check_result(r: etcd.EtcdResult) -> None:
+    assert_type(r.action, "str | None")
+    assert_type(r.key, "str | Any")  # MaybeNone
+    assert_type(r.value, "str | Any")  # MaybeNone
+    assert_type(r.expiration, "str | None")
+    assert_type(r.ttl, "int | None")
+    assert_type(r.modifiedIndex, "int | Any")  # MaybeNone
+    assert_type(r.createdIndex, "int | Any")  # MaybeNone
+    assert_type(r.newKey, bool)
+    assert_type(r.dir, bool)
+    assert_type(r.etcd_index, int)
+    assert_type(r.raft_index, int)
+    assert_type(r._children, list[dict[str, Any]])
+    assert_type(r._prev_node, etcd.EtcdResult)
+    assert_type(etcd.EtcdResult._node_props, "dict[str, bool | None]")
+    assert_type(r.leaves, Generator[etcd.EtcdResult, None, None])
+    assert_type(r.children, Generator[etcd.EtcdResult, None, None])
+    assert_type(r.get_subtree(), Generator[etcd.EtcdResult, None, None])
+    assert_type(r.get_subtree(leaves_only=True), Generator[etcd.EtcdResult, None, None])
+    assert_type(r == r, bool)
+    assert_type(r != r, bool)
+    assert_type(r.__eq__(1), bool)
+    assert_type(r.__ne__(1), bool)
+    assert_type(etcd.EtcdResult.__hash__, None)
+    # PyTorch assigns to value before update(); it is a plain attribute.
+    r.value = "1"
+    for child in r.children:
+        assert_type(child, etcd.EtcdResult)
+
+
+def check_result_construction(node: dict[str, Any], raw: dict[str, Any], response: Any) -> None:
+    assert_type(etcd.EtcdResult("get", node), etcd.EtcdResult)
+    assert_type(etcd.EtcdResult(node=node), etcd.EtcdResult)
+    assert_type(etcd.EtcdResult("set", node, prevNode=node), etcd.EtcdResult)
+    assert_type(etcd.EtcdResult(**raw), etcd.EtcdResult)
+    assert_type(etcd.EtcdResult("get", node).parse_headers(response), None)
+
+
+def check_exceptions(payload: dict[str, Any]) -> None:
+    e = etcd.EtcdException("m", payload)
+    assert_type(e, etcd.EtcdException)
+    assert_type(e.payload, "dict[str, Any] | None")
+    assert_type(e.args, tuple[Any, ...])
+    assert_type(etcd.EtcdException(), etcd.EtcdException)
+    c = etcd.EtcdConnectionFailed("m", None, cause=OSError())
+    assert_type(etcd.EtcdConnectionFailed("m", payload={"errorCode": 1}), etcd.EtcdConnectionFailed)
+    assert_type(c.cause, "BaseException | None")
+    w = etcd.EtcdWatchTimedOut("m", cause=OSError())
+    assert_type(w.cause, "BaseException | None")
+    # The real tree: value errors are ValueError, key errors are not KeyError.
+    value_errors: list[ValueError] = [etcd.EtcdValueError(), etcd.EtcdCompareFailed(), etcd.EtcdDirNotEmpty()]
+    assert_type(value_errors, list[ValueError])
+    cf: etcd.EtcdValueError = etcd.EtcdCompareFailed()
+    dn: etcd.EtcdValueError = etcd.EtcdDirNotEmpty()
+    knf: etcd.EtcdKeyError = etcd.EtcdKeyNotFound()
+    nf: etcd.EtcdKeyError = etcd.EtcdNotFile()
+    nd: etcd.EtcdKeyError = etcd.EtcdNotDir()
+    ae: etcd.EtcdKeyError = etcd.EtcdAlreadyExist()
+    ro: etcd.EtcdKeyError = etcd.EtcdRootReadOnly()
+    ce: etcd.EtcdConnectionFailed = etcd.EtcdWatchTimedOut()
+    base: list[etcd.EtcdException] = [
+        cf,
+        dn,
+        knf,
+        nf,
+        nd,
+        ae,
+        ro,
+        ce,
+        etcd.EtcdClusterIdChanged(),
+        etcd.EtcdEventIndexCleared(),
+        etcd.EtcdInsufficientPermissions(),
+        etcd.EtcdWatcherCleared(),
+        etcd.EtcdLeaderElectionInProgress(),
+        etcd.EtcdLockExpired(),
+    ]
+    assert_type(base, list[etcd.EtcdException])
+    try:
+        pass
+    except etcd.EtcdKeyNotFound as k:
+        assert_type(k, etcd.EtcdKeyNotFound)
+        assert_type(k.payload, "dict[str, Any] | None")
+    except (etcd.EtcdCompareFailed, etcd.EtcdDirNotEmpty) as ve:
+        assert_type(ve, "etcd.EtcdCompareFailed | etcd.EtcdDirNotEmpty")
+
+
+def check_error_table(payload: dict[str, Any]) -> NoReturn:
+    assert_type(etcd.EtcdError.error_exceptions, dict[int, type[etcd.EtcdException]])
+    assert_type(etcd.EtcdError.error_exceptions[100], type[etcd.EtcdException])
+    assert_type(etcd.EtcdError.handle(payload), NoReturn)
+
+
+def check_module() -> None:
+    assert_type(etcd.NullHandler(), logging.NullHandler)
+    assert_type(etcd.client.Client, type[etcd.Client])
+    assert_type(etcd.lock.Lock, type[etcd.Lock])
+
+
+def check_misuse(r: etcd.EtcdResult, e: etcd.EtcdException, k: etcd.EtcdKeyNotFound) -> None:
+    etcd.EtcdResult("get")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
+    etcd.EtcdResult()  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
+    # mypy has no hashability check; pyright rejects an unhashable set member.
+    _ = {r}  # pyright: ignore[reportUnhashable]
+    r.leaves[0]  # type: ignore[index]  # pyright: ignore[reportIndexIssue]
+    len(r.children)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    r.get_subtree()[0]  # type: ignore[index]  # pyright: ignore[reportIndexIssue]
+    r.leaves()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]
+    r.children()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]
+    e.message  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    e.cause  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    k_as_key_error: KeyError = k  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+    etcd.EtcdKeyError("m", payload="x")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    etcd.EtcdWatchTimedOut(cause="timeout")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    etcd.EtcdWatchTimeOut  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    etcd.auth  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    del k_as_key_error
