@@ -83,7 +83,7 @@ def check_wheel(wheel: Path) -> None:
 def check_sdist(sdist: Path) -> None:
     with tarfile.open(sdist) as tf:
         names = {m.name.split("/", 1)[1] for m in tf.getmembers() if "/" in m.name and m.isfile()}
-    for required in ("pyproject.toml", "README.md", "noxfile.py", "tests/stubtest_allowlist.txt", *expected_package_files()):
+    for required in ("pyproject.toml", "README.md", "noxfile.py", "tests/stubtest/common.txt", *expected_package_files()):
         assert required in names, f"sdist lacks {required}"
     stray = [n for n in names if n.startswith((".git/", ".nox/", "dist/")) or "__pycache__" in n]
     assert not stray, f"sdist holds {stray}"
