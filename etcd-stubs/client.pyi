@@ -41,10 +41,10 @@ class _DeleteOptions(TypedDict, total=False):
     prevValue: _PrevValue
     prevIndex: int
 
-# refresh() passes these through to write(); it sets prevExist and refresh itself.
+# refresh() passes these through to write(); it sets prevExist and refresh itself. `dir` is not one:
+# etcd 3.5 refuses to refresh a directory ("Not a file", code 300) with or without it.
 @type_check_only
 class _RefreshOptions(TypedDict, total=False):
-    dir: _Flag
     prevValue: _PrevValue
     prevIndex: int
 

