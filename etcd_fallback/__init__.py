@@ -7,7 +7,7 @@ module when it is installed and this one otherwise.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol, overload
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, overload
 
 from . import client as client
 from . import lock as lock
@@ -21,9 +21,7 @@ if TYPE_CHECKING:
     from logging import NullHandler as NullHandler
 
     from _typeshed import MaybeNone
-
-    class _HasHeaders(Protocol):
-        def getheaders(self) -> Mapping[str, str]: ...
+    from etcd import _HasHeaders  # the stubs' own protocol
 
 
 if not TYPE_CHECKING:

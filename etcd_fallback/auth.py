@@ -70,7 +70,7 @@ class EtcdUser(EtcdAuthBase):
     def password(self, new_password: str) -> None:
         raise EtcdStubError("etcd.auth.EtcdUser.password")
 
-    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]:  # pyright: ignore[reportIncompatibleMethodOverride]
+    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]:  # pyright: ignore[reportIncompatibleMethodOverride]  # pyrefly: ignore[bad-override-param-name]  # ty: ignore[lost-keyword-for-regular-parameter]
         raise EtcdStubError("etcd.auth.EtcdUser._to_net()")
 
 
@@ -93,7 +93,7 @@ class EtcdRole(EtcdAuthBase):
     def acls(self, acls: Mapping[str, str]) -> None:
         raise EtcdStubError("etcd.auth.EtcdRole.acls")
 
-    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]:  # pyright: ignore[reportIncompatibleMethodOverride]
+    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]:  # pyright: ignore[reportIncompatibleMethodOverride]  # pyrefly: ignore[bad-override-param-name]  # ty: ignore[lost-keyword-for-regular-parameter]
         raise EtcdStubError("etcd.auth.EtcdRole._to_net()")
 
 

@@ -3,45 +3,20 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, NoReturn, TypedDict, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, NoReturn, overload
 
 from ._stub import EtcdStubError
 
-# Annotations only: not imported at run time, to keep the import cheap.
+# Annotations only: not imported at run time, to keep the import cheap. The option sets and aliases
+# are the stubs' own (etcd-stubs ships beside this package), so both always say the same.
 if TYPE_CHECKING:
     from collections.abc import Generator, Mapping
 
-    from typing_extensions import TypeAlias, Unpack
+    from etcd.client import _DeleteOptions, _Flag, _PrevValue, _ReadOptions, _RefreshOptions, _Value, _WriteOptions
+    from typing_extensions import Unpack
     from urllib3 import BaseHTTPResponse, PoolManager
 
     from . import EtcdResult
-
-    # The aliases and option sets below are the stubs' own; see etcd-stubs/client.pyi for why each is so.
-    _Value: TypeAlias = str | bytes | float | None
-    _PrevValue: TypeAlias = str | bytes | float
-    _Flag: TypeAlias = bool | int
-
-    class _WriteOptions(TypedDict, total=False):
-        prevValue: _PrevValue
-        prevIndex: int
-        prevExist: _Flag
-        refresh: _Flag
-
-    class _ReadOptions(TypedDict, total=False):
-        recursive: bool | None
-        wait: bool | None
-        waitIndex: int | None
-        sorted: bool | None
-        quorum: bool | None
-        timeout: float | None
-
-    class _DeleteOptions(TypedDict, total=False):
-        prevValue: _PrevValue
-        prevIndex: int
-
-    class _RefreshOptions(TypedDict, total=False):
-        prevValue: _PrevValue
-        prevIndex: int
 
 
 class Client:
@@ -53,7 +28,7 @@ class Client:
     _read_options: ClassVar[builtins.set[str]] = {"recursive", "wait", "waitIndex", "sorted", "quorum"}
     _del_conditions: ClassVar[builtins.set[str]] = {"prevValue", "prevIndex"}
     # python-etcd's class-level placeholder; instances would hold a PoolManager.
-    http: PoolManager = None  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+    http: PoolManager = None  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]  # pyrefly: ignore[bad-assignment]  # ty: ignore[invalid-assignment]
     version_prefix: str
     username: str | None
     password: str | None

@@ -156,6 +156,10 @@ def signatures(tree: ast.Module) -> dict[str, list[str]]:
 
     def visit(body: list[ast.stmt], prefix: str) -> None:
         for node in body:
+            if isinstance(node, ast.ClassDef) and any(
+                isinstance(d, ast.Name) and d.id == "type_check_only" for d in node.decorator_list
+            ):
+                continue  # the stubs' helper types, which the fallback imports rather than repeats
             if isinstance(node, ast.ClassDef):
                 visit(node.body, f"{prefix}{node.name}.")
             elif isinstance(node, ast.FunctionDef):
@@ -173,8 +177,10 @@ def signatures(tree: ast.Module) -> dict[str, list[str]]:
                 found[key] += [f"-> {ast.unparse(node.returns) if node.returns else ''}"]
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 annotation = ast.unparse(node.annotation)
-                # An alias or a Final constant is its value; other values are data, checked against python-etcd.
-                value = f" = {ast.unparse(node.value)}" if node.value and annotation in ("TypeAlias", "Final") else ""
+                if annotation == "TypeAlias":
+                    continue  # imported by the fallback from the stubs, like the helper types
+                # A Final constant is its value; other values are data, checked against python-etcd.
+                value = f" = {ast.unparse(node.value)}" if node.value and annotation == "Final" else ""
                 found[f"{prefix}{node.target.id}"] = [annotation + value]
             elif isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
                 visit(node.body, prefix)

@@ -39,6 +39,6 @@ def client(server: Cluster) -> etcd.Client:
 
 
 @pytest.fixture
-def base(request: pytest.FixtureRequest) -> str:
-    """A key directory no other test uses."""
-    return "/conformance/" + re.sub(r"\W+", "_", request.node.name)
+def base(tmp_path: Path) -> str:
+    """A key directory no other test uses (named after the test's own temporary folder)."""
+    return "/conformance/" + re.sub(r"\W+", "_", tmp_path.name)

@@ -249,8 +249,8 @@ def test_result_construction_and_error_table() -> None:
         check(assert_type(etcd.EtcdError.handle({"errorCode": 100, "message": "m", "cause": "/a"}), NoReturn), NoReturn)
     check(assert_type(caught.value.payload, "dict[str, Any] | None"), dict[str, Any])
     check(assert_type(etcd.NullHandler(), logging.NullHandler), logging.NullHandler)
-    check(assert_type(etcd.client.Client, type[etcd.Client]), type[etcd.Client])
-    check(assert_type(etcd.lock.Lock, type[etcd.Lock]), type[etcd.Lock])
+    check(assert_type(etcd.client.Client(), etcd.Client), etcd.Client)
+    check(assert_type(etcd.lock.Lock(etcd.Client(), "l"), etcd.Lock), etcd.Lock)
 
 
 # ---- error paths: each raises the class the stubs' exception tree declares ------------------------
@@ -301,7 +301,7 @@ def test_bad_ttl(client: etcd.Client, base: str) -> None:
         client.write(f"{base}/k", "v", ttl=-5)
     assert isinstance(caught.value, ValueError)
     with pytest.raises(etcd.EtcdValueError):
-        client.write(f"{base}/k", "v", ttl=1.5)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        client.write(f"{base}/k", "v", ttl=1.5)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
 
 
 def test_event_index_cleared(client: etcd.Client, base: str) -> None:

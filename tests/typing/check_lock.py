@@ -40,9 +40,9 @@ def check_lock_reraises(c: etcd.Client) -> int:
 
 
 def check_misuse(c: etcd.Client, lock: etcd.Lock) -> None:
-    etcd.Lock(c)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
-    etcd.Lock("/_locks", "job")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
-    lock.acquire(lock_ttl="60")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
-    lock.is_acquired()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]
-    lock.lock_key = "/_locks/job/1"  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
-    lock.uuid = 1  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
+    etcd.Lock(c)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[missing-argument]  # ty: ignore[missing-argument]
+    etcd.Lock("/_locks", "job")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
+    lock.acquire(lock_ttl="60")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
+    lock.is_acquired()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[not-callable]  # ty: ignore[not-callable]
+    lock.lock_key = "/_locks/job/1"  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]  # pyrefly: ignore[read-only]  # ty: ignore[invalid-assignment]
+    lock.uuid = 1  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-assignment]

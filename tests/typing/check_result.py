@@ -104,25 +104,25 @@ def check_error_table(payload: dict[str, Any]) -> NoReturn:
 
 def check_module() -> None:
     assert_type(etcd.NullHandler(), logging.NullHandler)
-    assert_type(etcd.client.Client, type[etcd.Client])
-    assert_type(etcd.lock.Lock, type[etcd.Lock])
+    assert_type(etcd.client.Client(), etcd.Client)
+    assert_type(etcd.lock.Lock(etcd.Client(), "l"), etcd.Lock)
 
 
 def check_misuse(r: etcd.EtcdResult, e: etcd.EtcdException, k: etcd.EtcdKeyNotFound) -> None:
-    etcd.EtcdResult("get")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
-    etcd.EtcdResult()  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
+    etcd.EtcdResult("get")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[no-matching-overload]  # ty: ignore[no-matching-overload]
+    etcd.EtcdResult()  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[no-matching-overload]  # ty: ignore[no-matching-overload]
     # mypy has no hashability check; pyright rejects an unhashable set member.
     _ = {r}  # pyright: ignore[reportUnhashable]
-    r.leaves[0]  # type: ignore[index]  # pyright: ignore[reportIndexIssue]
-    len(r.children)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
-    r.get_subtree()[0]  # type: ignore[index]  # pyright: ignore[reportIndexIssue]
-    r.leaves()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]
-    r.children()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]
-    e.message  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
-    e.cause  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
-    k_as_key_error: KeyError = k  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
-    etcd.EtcdKeyError("m", payload="x")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
-    etcd.EtcdWatchTimedOut(cause="timeout")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
-    etcd.EtcdWatchTimeOut  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
-    etcd.auth  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    r.leaves[0]  # type: ignore[index]  # pyright: ignore[reportIndexIssue]  # pyrefly: ignore[bad-index]  # ty: ignore[not-subscriptable]
+    len(r.children)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
+    r.get_subtree()[0]  # type: ignore[index]  # pyright: ignore[reportIndexIssue]  # pyrefly: ignore[bad-index]  # ty: ignore[not-subscriptable]
+    r.leaves()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[not-callable]  # ty: ignore[not-callable]
+    r.children()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[not-callable]  # ty: ignore[not-callable]
+    e.message  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]  # pyrefly: ignore[missing-attribute]  # ty: ignore[missing-attribute]
+    e.cause  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]  # pyrefly: ignore[missing-attribute]  # ty: ignore[missing-attribute]
+    k_as_key_error: KeyError = k  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]  # pyrefly: ignore[bad-assignment]  # ty: ignore[invalid-assignment]
+    etcd.EtcdKeyError("m", payload="x")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
+    etcd.EtcdWatchTimedOut(cause="timeout")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
+    etcd.EtcdWatchTimeOut  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]  # pyrefly: ignore[missing-attribute]  # ty: ignore[missing-attribute]
+    etcd.auth  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]  # ty: ignore[possibly-missing-submodule]  # pyrefly: ignore[implicit-import]
     del k_as_key_error
