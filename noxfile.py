@@ -69,48 +69,35 @@ TARGETS = PYTHONS  # every checker checks as each of these Python versions
 def typecheck(session: nox.Session, checker: str) -> None:
     """One checker, strict, over the stubs, the fallback and the tests, as Python 3.9 to 3.13."""
     session.install(*group("checkers"))
-    targets = TARGETS
-    if checker == "mypy":
-        # mypy 2 cannot target 3.9: the last release that can checks that target, after the others.
-        targets = [*(t for t in TARGETS if t != "3.9"), "3.9"]
-    for target in targets:
-        python = _target_python(session, target)
+    for target in TARGETS:
+        python = str(_shared_venv(session, f"target-{target}", target, group("typecheck")) / "python")
         session.log(f"{checker}, as Python {target}")
         if checker == "mypy":
-            if target == "3.9":
-                session.install(*group("mypy-python39"))
-            session.run("mypy", "--python-version", target, "--python-executable", python, "--cache-dir", f".mypy_cache/{target}")
+            # mypy 2 cannot target 3.9: its last release that can, kept in a venv of its own, does.
+            mypy = "mypy" if target != "3.9" else str(_shared_venv(session, "mypy-3.9", PYTHON, group("mypy-python39")) / "mypy")
+            cache = f".mypy_cache/{target}"
+            session.run(mypy, "--python-version", target, "--python-executable", python, "--cache-dir", cache, external=True)
         elif checker in ("pyright", "basedpyright"):
-            session.run(
-                checker,
-                "--warnings",
-                "-p",
-                "pyproject.toml",
-                "--pythonversion",
-                target,
-                "--pythonpath",
-                python,
-                env=QUIET_PYRIGHT,
-            )
+            pythonpath = ["--pythonversion", target, "--pythonpath", python]
+            session.run(checker, "--warnings", "-p", "pyproject.toml", *pythonpath, env=QUIET_PYRIGHT)
         elif checker == "pyrefly":
             _pyrefly(session, "--python-interpreter-path", python, "--python-version", target)
         else:
             session.run("ty", "check", "--python", python, "--python-version", target)
 
 
-def _target_python(session: nox.Session, target: str) -> str:
-    """A Python `target` environment holding what the checked code imports, as a user of that Python has it.
+def _shared_venv(session: nox.Session, name: str, python: str, requirements: list[str]) -> Path:
+    """A uv venv beside the sessions' own, brought up to date even under -R; returns its bin folder.
 
-    The checkers read its site-packages, so each target sees the releases pinned for it (pytest 8 on 3.9).
-    Shared by the checker sessions; uv comes with nox[uv].
+    The checkers read a target Python's site-packages from one, so each target sees the releases
+    pinned for it (pytest 8 on 3.9); mypy for the 3.9 target lives in another.
     """
-    venv = ROOT / ".nox" / "_typecheck_targets" / target
-    python = venv / "bin" / "python"
-    uv = [sys.executable, "-m", "uv"]
-    if not python.exists():
-        session.run(*uv, "venv", "--quiet", "--python", target, str(venv), external=True)
-    session.run(*uv, "pip", "install", "--quiet", "--python", str(python), *group("typecheck"), external=True)
-    return str(python)
+    venv = Path(session.virtualenv.location).parent / "_shared" / name
+    uv = [sys.executable, "-m", "uv"]  # uv comes with nox[uv]
+    if not (venv / "bin" / "python").exists():
+        session.run(*uv, "venv", "--quiet", "--python", python, str(venv), external=True)
+    session.run(*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *requirements, external=True)
+    return venv / "bin"
 
 
 def _pyrefly(session: nox.Session, *args: str) -> None:
@@ -175,9 +162,11 @@ def build(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, venv_backend="virtualenv", default=False)
 def bench(session: nox.Session) -> None:
-    """Import cost of etcd_fallback beside python-etcd and torch's _etcd_stub (not part of `nox`)."""
-    session.run("python", "-m", "pip", "install", "--quiet", *group("torch"), *group("runtime"), ".")
-    session.run("python", "benchmarks/import_cost.py", *session.posargs)
+    """The benchmarks in benchmarks/ (not part of `nox`): import cost, and what type checking costs."""
+    requirements = [*group("torch"), *group("runtime"), *group("checkers"), *group("nox"), "."]
+    session.run("python", "-m", "pip", "install", "--quiet", *requirements)
+    session.run("python", "benchmarks/import_cost.py")
+    session.run("python", "benchmarks/typecheck_cost.py", *group("runtime"))
 
 
 @nox.session(python=PYTHON, venv_backend="virtualenv")

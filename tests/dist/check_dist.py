@@ -7,6 +7,7 @@ temporary directory outside the source tree.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -32,11 +33,36 @@ CONSUMER = textwrap.dedent(
 
     def use(c: etcd.Client, payload: dict[str, Any]) -> None:
         assert_type(c.read("/k"), etcd.EtcdResult)
-        assert_type(etcd.client.Client, type[etcd.Client])
+        assert_type(etcd.client.Client(), etcd.Client)
         assert_type(Lock(c, "l").acquire(blocking=False), bool)
         assert_type(etcd.auth.Auth(c).active, bool)
         assert_type(etcd.EtcdKeyNotFound(), etcd.EtcdKeyNotFound)
-        c.write("/k", "v", ttl="10")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        c.write("/k", "v", ttl="10")  {must_fail}
+    """
+).format(
+    must_fail="  # ".join(
+        [
+            "# type: ignore[arg-type]",
+            "pyright: ignore[reportArgumentType]",
+            "pyrefly: ignore[bad-argument-type]",
+            "ty: ignore[invalid-argument-type]",
+        ]
+    )
+)
+
+# Each checker strict, honouring only its own ignore comment, failing on one it no longer needs.
+CONSUMER_PYPROJECT = textwrap.dedent(
+    """    [tool.pyrefly]
+    preset = "strict"
+    enabled-ignores = ["pyrefly"]
+    [tool.pyrefly.errors]
+    unused-ignore = "error"
+    [tool.ty.analysis]
+    respect-type-ignore-comments = false
+    [tool.ty.rules]
+    unused-ignore-comment = "error"
+    [tool.ty.terminal]
+    error-on-warning = true
     """
 )
 
@@ -83,7 +109,14 @@ def check_wheel(wheel: Path) -> None:
 def check_sdist(sdist: Path) -> None:
     with tarfile.open(sdist) as tf:
         names = {m.name.split("/", 1)[1] for m in tf.getmembers() if "/" in m.name and m.isfile()}
-    for required in ("pyproject.toml", "README.md", "noxfile.py", "tests/stubtest/common.txt", *expected_package_files()):
+    for required in (
+        "pyproject.toml",
+        "README.md",
+        "CHANGELOG.md",
+        "noxfile.py",
+        "tests/stubtest/common.txt",
+        *expected_package_files(),
+    ):
         assert required in names, f"sdist lacks {required}"
     stray = [n for n in names if n.startswith((".git/", ".nox/", "dist/")) or "__pycache__" in n]
     assert not stray, f"sdist holds {stray}"
@@ -96,19 +129,25 @@ def make_venv(where: Path) -> Path:
 
 
 def check_consumer(python: Path, label: str, work: Path) -> None:
-    """mypy --strict and pyright strict resolve etcd, etcd.client, etcd.lock and etcd.auth to the stubs."""
+    """All five checkers resolve etcd, etcd.client, etcd.lock and etcd.auth to the installed stubs."""
     consumer = work / f"consumer_{label}"
     consumer.mkdir()
     (consumer / "use_etcd.py").write_text(CONSUMER)
     (consumer / "pyrightconfig.json").write_text(json.dumps(PYRIGHTCONFIG))
+    (consumer / "pyproject.toml").write_text(CONSUMER_PYPROJECT)
     mypy = run(
         sys.executable, "-m", "mypy", "--strict", "--warn-unused-ignores", "--no-incremental",
         "--python-executable", python, "use_etcd.py", cwd=consumer,
     )  # fmt: skip
     assert "Success: no issues found in 1 source file" in mypy.stdout, mypy.stdout
-    pyright = run("pyright", "--warnings", "--pythonpath", python, "-p", "pyrightconfig.json", cwd=consumer)
-    assert "0 errors, 0 warnings" in pyright.stdout, pyright.stdout
-    print(f"{label}: mypy and pyright resolve the installed stubs")
+    for pyright in ("pyright", "basedpyright"):
+        result = run(pyright, "--warnings", "--pythonpath", python, "-p", "pyrightconfig.json", cwd=consumer)
+        assert "0 errors, 0 warnings" in result.stdout, result.stdout
+    pyrefly = run("pyrefly", "check", "--min-severity=warn", "--python-interpreter-path", python, "use_etcd.py", cwd=consumer)
+    assert re.search(r"INFO 0 (errors|diagnostics)", pyrefly.stderr) and "WARN " not in pyrefly.stderr, pyrefly.stderr
+    ty = run("ty", "check", "--python", python, "use_etcd.py", cwd=consumer)
+    assert "All checks passed!" in ty.stdout, ty.stdout
+    print(f"{label}: mypy, pyright, basedpyright, pyrefly and ty resolve the installed stubs")
 
 
 def main(runtime: list[str]) -> None:
@@ -121,6 +160,8 @@ def main(runtime: list[str]) -> None:
         (sdist,) = dist.glob("*.tar.gz")
         check_wheel(wheel)
         check_sdist(sdist)
+        run(sys.executable, "-m", "twine", "check", "--strict", wheel, sdist)
+        run(sys.executable, "-m", "check_wheel_contents", "--config", ROOT / "pyproject.toml", wheel)
 
         # `build` made that wheel from the sdist; one made straight from the tree must hold the same bytes.
         direct = work / "direct"

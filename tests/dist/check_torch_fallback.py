@@ -31,16 +31,24 @@ def expect_stub_error(what: str, build: object) -> None:
 def main() -> None:
     assert importlib.util.find_spec("etcd") is None, "python-etcd must be absent for this check"
     sys.modules[f"{PACKAGE}._etcd_stub"] = etcd_fallback
-    modules = {name: importlib.import_module(f"{PACKAGE}.{name}") for name in ("etcd_rendezvous", "etcd_store", "etcd_rendezvous_backend")}
+    modules = {
+        name: importlib.import_module(f"{PACKAGE}.{name}")
+        for name in ("etcd_rendezvous", "etcd_store", "etcd_rendezvous_backend")
+    }
     for name, module in modules.items():
         assert vars(module)["etcd"] is etcd_fallback, f"{name} did not take etcd_fallback"
     print("torch's etcd modules import with etcd_fallback standing in for _etcd_stub")
 
-    params = importlib.import_module(PACKAGE).RendezvousParameters(backend="etcd", endpoint="127.0.0.1:2379", run_id="job", min_nodes=1, max_nodes=1)
-    expect_stub_error("create_rdzv_handler (EtcdRendezvousHandler)", lambda: modules["etcd_rendezvous"].create_rdzv_handler(params))
+    params = importlib.import_module(PACKAGE).RendezvousParameters(
+        backend="etcd", endpoint="127.0.0.1:2379", run_id="job", min_nodes=1, max_nodes=1
+    )
+    expect_stub_error(
+        "create_rdzv_handler (EtcdRendezvousHandler)", lambda: modules["etcd_rendezvous"].create_rdzv_handler(params)
+    )
     expect_stub_error("create_backend (etcd-v2)", lambda: modules["etcd_rendezvous_backend"].create_backend(params))
     expect_stub_error(
-        "EtcdStore", lambda: modules["etcd_store"].EtcdStore(etcd_client=etcd_fallback.Client("127.0.0.1", 2379), etcd_store_prefix="/s")
+        "EtcdStore",
+        lambda: modules["etcd_store"].EtcdStore(etcd_client=etcd_fallback.Client("127.0.0.1", 2379), etcd_store_prefix="/s"),
     )
     # torch's handlers name these classes in except clauses; they are the real hierarchy.
     assert issubclass(etcd_fallback.EtcdCompareFailed, ValueError)

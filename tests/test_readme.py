@@ -1,0 +1,70 @@
+"""Every command and example in README.md is one that runs or is checked as written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+PYPROJECT = (ROOT / "pyproject.toml").read_text()
+
+
+def fenced(language: str) -> list[str]:
+    """The contents of the README's fenced blocks in `language` ("" for a block without one)."""
+    blocks: list[str] = []
+    current: list[str] | None = None
+    kind = ""
+    for line in README.splitlines(keepends=True):
+        if current is None and line.startswith("```"):
+            current = []
+            kind = line[3:].strip()
+        elif current is not None and line.rstrip() == "```":
+            if kind == language:
+                blocks.append("".join(current))
+            current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def marked(name: str) -> str:
+    match = re.search(rf"<!-- {name} -->\n```\n(.*?)\n```\n<!-- /{name} -->", README, re.S)
+    assert match, f"README.md has no {name} block"
+    return match[1]
+
+
+def pinned(group: str) -> list[str]:
+    """The requirements of one dependency group of pyproject.toml (flat groups only)."""
+    match = re.search(rf"^{re.escape(group)} = \[(.*?)\]$", PYPROJECT, re.M)
+    assert match, f"pyproject.toml has no one-line group {group}"
+    return re.findall(r'"([^"]+)"', match[1])
+
+
+def test_python_examples_are_the_checked_files() -> None:
+    checked = [path.read_text() for path in (ROOT / "tests" / "typing").glob("readme_*.py")]
+    blocks = fenced("python")
+    assert len(blocks) == len(checked) == 2
+    for block in blocks:
+        assert any(block in text for text in checked), f"this README example is not type-checked:\n{block}"
+
+
+def test_every_shell_block_is_accounted_for() -> None:
+    shell = fenced("")
+    main, full = marked("main-command"), marked("test-command")
+    assert sorted(shell) == sorted(["pip install etcd-stubs\n", f"{main}\n", f"{full}\n"])
+    # CI runs the test command itself (.ci/run reads it from here); the main command is the same
+    # install and nox run, limited to the typecheck sessions.
+    assert main == f"{full} -s typecheck"
+    assert "test-command" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_commands_name_the_pinned_versions() -> None:
+    assert '\nname = "etcd-stubs"\n' in PYPROJECT and "pip install etcd-stubs\n" in fenced("")
+    (nox,) = pinned("nox")
+    assert f'python3 -m pip install "{nox}"' in marked("test-command")
+    table = README.split("## Tested with", 1)[1].split("\n## ", 1)[0]
+    for requirement in [*pinned("checkers"), *pinned("mypy-python39")]:
+        name, version = requirement.split("==")
+        row = next(line for line in table.splitlines() if line.startswith(f"| {name} "))
+        assert version in row, f"README's checker table does not name {requirement}"
