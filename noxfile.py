@@ -56,10 +56,6 @@ def group(name: str) -> list[str]:
     return nox.project.dependency_groups(PYPROJECT, name)
 
 
-def _pyright(session: nox.Session, *args: str) -> None:
-    session.run("pyright", "--warnings", *args, env=QUIET_PYRIGHT)
-
-
 CHECKERS = ["mypy", "pyright", "basedpyright", "pyrefly", "ty"]
 TARGETS = PYTHONS  # every checker checks as each of these Python versions
 
