@@ -172,6 +172,8 @@ def torch(session: nox.Session) -> None:
     torch installs with pip (virtualenv backend): the CPU wheel is a local file that uv does not see.
     """
     session.run("python", "-m", "pip", "install", "--quiet", *group("torch"), ".")
-    session.run("python", "tests/dist/check_torch_fallback.py")  # python-etcd is not installed yet
+    # The drop-in check needs python-etcd absent, also in a reused venv from an earlier run.
+    session.run("python", "-m", "pip", "uninstall", "--yes", "--quiet", "python-etcd")
+    session.run("python", "tests/dist/check_torch_fallback.py")
     session.run("python", "-m", "pip", "install", "--quiet", *group("runtime"), *group("checkers"))
     session.run("python", "tests/dist/check_torch.py", env=QUIET_PYRIGHT)
