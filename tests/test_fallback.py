@@ -22,6 +22,7 @@ import etcd_fallback.auth
 from etcd_fallback import EtcdStubError
 
 from .conftest import GENERATED
+from .test_static_coverage import is_type_check_only
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["", ".client", ".lock", ".auth"]
@@ -151,14 +152,15 @@ def test_the_message_names_the_distribution_and_the_fix() -> None:
 
 
 def signatures(tree: ast.Module) -> dict[str, list[str]]:
-    """Qualified def name (overloads numbered) -> unparsed annotations and defaults of each parameter."""
+    """Qualified def or attribute name (overloads numbered) -> its unparsed annotations.
+
+    Defaults and parameter kinds are compared with python-etcd's by stubtest and the signature test.
+    """
     found: dict[str, list[str]] = {}
 
     def visit(body: list[ast.stmt], prefix: str) -> None:
         for node in body:
-            if isinstance(node, ast.ClassDef) and any(
-                isinstance(d, ast.Name) and d.id == "type_check_only" for d in node.decorator_list
-            ):
+            if isinstance(node, ast.ClassDef) and is_type_check_only(node):
                 continue  # the stubs' helper types, which the fallback imports rather than repeats
             if isinstance(node, ast.ClassDef):
                 visit(node.body, f"{prefix}{node.name}.")

@@ -13,7 +13,8 @@ STUBS = sorted((ROOT / "etcd-stubs").glob("*.pyi"))
 CASES = sorted((ROOT / "tests" / "typing").glob("check_*.py"))
 
 
-def _is_type_check_only(node: ast.ClassDef) -> bool:
+def is_type_check_only(node: ast.ClassDef) -> bool:
+    """A stub-only helper class (`@type_check_only`), not API."""
     return any(isinstance(d, ast.Name) and d.id == "type_check_only" for d in node.decorator_list)
 
 
@@ -35,7 +36,7 @@ def declared() -> list[tuple[str, str, str]]:
     for stub in STUBS:
         tree = ast.parse(stub.read_text())
         for node in tree.body:
-            if isinstance(node, ast.ClassDef) and not _is_type_check_only(node):
+            if isinstance(node, ast.ClassDef) and not is_type_check_only(node):
                 found.append((stub.stem, node.name, ""))
                 found.extend((stub.stem, node.name, member) for member in sorted(_member_names(node)))
             elif isinstance(node, ast.ImportFrom) and node.module != "typing":
