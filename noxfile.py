@@ -1,6 +1,7 @@
 """Checks for etcd-stubs. `nox` runs every session; `nox -s typecheck` is the users' command.
 
-Tool versions live only in pyproject.toml's [dependency-groups].
+Tool versions live only in pyproject.toml's [dependency-groups]; the Python versions the project
+proves live only in its [tool.etcd-stubs] table.
 """
 
 from __future__ import annotations
@@ -17,13 +18,18 @@ import nox
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
-PYTHON = "3.11"  # the interpreter the torch 2.13.0 CPU wheel on this machine is built for
-PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
+PYTHONS: list[str] = PYPROJECT["tool"]["etcd-stubs"]["pythons"]
+CI_PYTHONS: list[str] = PYPROJECT["tool"]["etcd-stubs"]["ci-pythons"]
+TORCH_PYTHON = "3.11"  # the interpreter the torch 2.13.0 CPU wheel on this machine is built for
 STUBTEST_ALLOWLISTS = ROOT / "tests" / "stubtest"
+IN_CI = "CI" in os.environ  # as nox itself decides
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.error_on_external_run = True
+# A runtime session whose Python is missing is skipped, and says so; under CI, the versions CI is
+# declared to have (ci-pythons) are required below instead, and 3.14/3.15 may still be absent.
+nox.options.error_on_missing_interpreters = False
 
 # pyright's PyPI wrapper would otherwise ask PyPI for a newer release on every run.
 QUIET_PYRIGHT = {"PYRIGHT_PYTHON_IGNORE_WARNINGS": "1"}
@@ -47,9 +53,21 @@ def _select_pyenv_interpreters() -> None:
     os.environ["PYENV_VERSION"] = ":".join(dict.fromkeys(versions))
 
 
+def _interpreter(version: str) -> str | None:
+    """The interpreter uv (and so nox) would use for `version`, without downloading one."""
+    found = subprocess.run(
+        [sys.executable, "-m", "uv", "python", "find", "--no-python-downloads", version], capture_output=True, text=True
+    )
+    return found.stdout.strip() if found.returncode == 0 else None
+
+
 _select_pyenv_interpreters()
-# Use the interpreters on this machine; never download one.
-os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+if IN_CI:
+    # CI proves exactly ci-pythons: it needs each of them here and downloads none.
+    nox.options.download_python = "never"
+    missing = [v for v in CI_PYTHONS if _interpreter(v) is None]
+    if missing:
+        sys.exit(f"CI runs the runtime sessions on Python {', '.join(CI_PYTHONS)}; none found for {', '.join(missing)}")
 
 
 def group(name: str) -> list[str]:
@@ -57,20 +75,22 @@ def group(name: str) -> list[str]:
 
 
 CHECKERS = ["mypy", "pyright", "basedpyright", "pyrefly", "ty"]
-TARGETS = PYTHONS  # every checker checks as each of these Python versions
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=None)
 @nox.parametrize("checker", CHECKERS)
 def typecheck(session: nox.Session, checker: str) -> None:
-    """One checker, strict, over the stubs, the fallback and the tests, as Python 3.9 to 3.13."""
+    """One checker, strict, over the stubs, the fallback and the tests, as each Python in `pythons`.
+
+    Runs on nox's own Python: a target needs no interpreter of its version (see `_target`).
+    """
     session.install(*group("checkers"))
-    for target in TARGETS:
-        python = str(_shared_venv(session, f"target-{target}", target, group("typecheck")) / "python")
+    for target in PYTHONS:
+        python = str(_target(session, target))
         session.log(f"{checker}, as Python {target}")
         if checker == "mypy":
             # mypy 2 cannot target 3.9: its last release that can, kept in a venv of its own, does.
-            mypy = "mypy" if target != "3.9" else str(_shared_venv(session, "mypy-3.9", PYTHON, group("mypy-python39")) / "mypy")
+            mypy = "mypy" if target != "3.9" else str(_venv(session, "mypy-3.9", group("mypy-python39")) / "mypy")
             cache = f".mypy_cache/{target}"
             session.run(mypy, "--python-version", target, "--python-executable", python, "--cache-dir", cache, external=True)
         elif checker in ("pyright", "basedpyright"):
@@ -80,20 +100,30 @@ def typecheck(session: nox.Session, checker: str) -> None:
             _pyrefly(session, "--python-interpreter-path", python, "--python-version", target)
         else:
             session.run("ty", "check", "--python", python, "--python-version", target)
+    session.log(f"{checker}: no error as any of Python {', '.join(PYTHONS)}")
 
 
-def _shared_venv(session: nox.Session, name: str, python: str, requirements: list[str]) -> Path:
-    """A uv venv beside the sessions' own, brought up to date even under -R; returns its bin folder.
+def _venv(session: nox.Session, name: str, requirements: list[str], *, python_version: str | None = None) -> Path:
+    """A uv venv of the session's Python beside the sessions' own, kept up to date even under -R.
 
-    The checkers read a target Python's site-packages from one, so each target sees the releases
-    pinned for it (pytest 8 on 3.9); mypy for the 3.9 target lives in another.
+    With `python_version`, the requirements are resolved for that Python instead of the venv's own,
+    which is all a checker reads of a target: its third-party packages (pytest 8 for 3.9, backports
+    such as exceptiongroup) as that version would install them. The standard library comes from
+    each checker's bundled typeshed, so no interpreter of the target version is needed.
+    Returns the venv's bin folder.
     """
     venv = Path(session.virtualenv.location).parent / "_shared" / name
     uv = [sys.executable, "-m", "uv"]  # uv comes with nox[uv]
     if not (venv / "bin" / "python").exists():
-        session.run(*uv, "venv", "--quiet", "--python", python, str(venv), external=True)
-    session.run(*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *requirements, external=True)
+        session.run(*uv, "venv", "--quiet", "--python", sys.executable, str(venv), external=True)
+    target = ["--python-version", python_version] if python_version else []
+    session.run(*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *target, *requirements, external=True)
     return venv / "bin"
+
+
+def _target(session: nox.Session, version: str) -> Path:
+    """The python of an environment holding what the checked code imports, resolved for `version`."""
+    return _venv(session, f"target-{version}", group("typecheck"), python_version=version) / "python"
 
 
 def _pyrefly(session: nox.Session, *args: str) -> None:
@@ -107,7 +137,7 @@ def _pyrefly(session: nox.Session, *args: str) -> None:
     session.log("pyrefly: 0 errors, 0 warnings")
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=None)
 def stubtest(session: nox.Session) -> None:
     """The stubs against python-etcd 0.4.5, then against etcd_fallback as the runtime."""
     session.install(*group("runtime"), *group("checkers"), ".")
@@ -126,19 +156,38 @@ def _stubtest(session: nox.Session, runtime: str, env: dict[str, str] | None = N
     session.run("python", "-m", "mypy.stubtest", runtime, "--strict-type-check-only", *args, env=env)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=None)
 def lint(session: nox.Session) -> None:
-    """ruff with the flake8-pyi rules on the stubs and the usual rules on Python."""
+    """ruff with the flake8-pyi rules on the stubs and the usual rules on Python; black formats the stubs."""
     session.install(*group("lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("black", "--check", "etcd-stubs")
+
+
+@nox.session(python=None)
+def typeshed(session: nox.Session) -> None:
+    """The stubs as typeshed would hold them (stubs/python-etcd/etcd/), under typeshed's own linters and
+    pyright settings (tests/typeshed/): what a contribution to typeshed must pass, unchanged."""
+    session.install(*group("typeshed"), *group("checkers"))
+    settings = ROOT / "tests" / "typeshed"
+    with tempfile.TemporaryDirectory() as tmp:
+        stubs = Path(tmp, "stubs", "python-etcd")
+        shutil.copytree(ROOT / "etcd-stubs", stubs / "etcd")
+        shutil.copy(settings / "pyrightconfig.json", tmp)
+        session.chdir(tmp)
+        session.run("ruff", "check", "--no-fix", "--config", str(settings / "ruff.toml"), "stubs")
+        session.run("black", "--check", "--config", str(settings / "black.toml"), "stubs")
+        session.run("flake8", "--config", str(settings / "flake8.ini"), "stubs")
+        target = str(_target(session, PYTHONS[-1]))  # urllib3, which the stubs import
+        session.run("pyright", "--warnings", "-p", "pyrightconfig.json", "--pythonpath", target, env=QUIET_PYRIGHT)
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """pytest on every Python: runtime checks of the fallback and the coverage of the static cases."""
     session.install(*group("tests"), ".")
-    profile = "thorough" if session.python == PYTHON else "quick"  # see tests/conftest.py
+    profile = "thorough" if session.python == TORCH_PYTHON else "quick"  # see tests/conftest.py
     session.run("pytest", "--ignore=tests/conformance", f"--hypothesis-profile={profile}", *session.posargs)
 
 
@@ -149,14 +198,62 @@ def conformance(session: nox.Session) -> None:
     session.run("pytest", "tests/conformance", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=None)
 def build(session: nox.Session) -> None:
-    """Build wheel and sdist, check their contents, and resolve the stubs from clean installs."""
+    """Build wheel and sdist, check their contents, resolve the stubs from clean installs, and keep the
+    fallback fully typed (pyright --verifytypes)."""
     session.install(*group("build"), *group("checkers"))
     session.run("python", "tests/dist/check_dist.py", *group("runtime"), env=QUIET_PYRIGHT)
+    session.install(".")
+    report = json.loads(
+        str(
+            session.run(
+                "pyright", "--verifytypes", "etcd_fallback", "--ignoreexternal", "--outputjson",
+                env=QUIET_PYRIGHT, silent=True, success_codes=[0, 1],
+            )
+        )
+    )  # fmt: skip
+    completeness = report["typeCompleteness"]
+    score, symbols = completeness["completenessScore"], completeness["exportedSymbolCounts"]
+    session.log(f"etcd_fallback type completeness: {score:.1%} of {sum(symbols.values())} exported symbols")
+    if score != 1:
+        for diagnostic in report["generalDiagnostics"]:
+            session.log(f"{diagnostic.get('file', '')}: {diagnostic['message']}")
+        session.error("etcd_fallback is not fully typed")
 
 
-@nox.session(python=PYTHON, venv_backend="virtualenv", default=False)
+@nox.session(python=None)
+def newcomer(session: nox.Session) -> None:
+    """The README's main command, run as a newcomer would: in a clean copy of the project, with only
+    the operating system's Python on PATH (no pyenv, no CI), so that it keeps working there."""
+    os_python = Path("/usr/bin/python3")
+    if not os_python.exists():
+        session.skip(f"{os_python} does not exist: this machine has no OS Python to try the README's command with")
+    command = _readme_block("main-command")
+    listed = ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"]  # what a clone would hold
+    files = subprocess.run(listed, cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp, "etcd-stubs")
+        for name in filter(None, files):
+            if (ROOT / name).is_file():
+                (clone / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, clone / name)
+        keep = ("HOME", "LANG", "LC_ALL", "TERM", "TMPDIR", "PIP_CERT", "SSL_CERT_FILE")
+        env = {name: os.environ[name] for name in keep if name in os.environ}
+        env["PATH"] = "/usr/bin:/bin"
+        session.log(f"in {clone}, PATH={env['PATH']} ({subprocess.check_output([os_python, '--version'], text=True).strip()}):")
+        session.log(command)
+        subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=clone, env=env, check=True)
+    session.log("the README's main command passes with only the OS's Python")
+
+
+def _readme_block(name: str) -> str:
+    """A command block of the README (between `<!-- name -->` markers), as .ci/run reads it."""
+    lines = (ROOT / "README.md").read_text().split(f"<!-- {name} -->\n", 1)[1].split(f"<!-- /{name} -->", 1)[0]
+    return "\n".join(line for line in lines.splitlines() if not line.startswith("```"))
+
+
+@nox.session(python=TORCH_PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """The benchmarks in benchmarks/ (not part of `nox`): import cost, and what type checking costs."""
     requirements = [*group("torch"), *group("runtime"), *group("checkers"), *group("nox"), "."]
@@ -165,7 +262,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/typecheck_cost.py", *group("runtime"))
 
 
-@nox.session(python=PYTHON, venv_backend="virtualenv")
+@nox.session(python=TORCH_PYTHON, venv_backend="virtualenv")
 def torch(session: nox.Session) -> None:
     """torch 2.13.0 with etcd_fallback in place of its _etcd_stub, then its etcd modules type-checked with the stubs.
 

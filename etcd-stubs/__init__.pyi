@@ -1,11 +1,9 @@
+from _typeshed import MaybeNone
 from collections.abc import Generator, Mapping
 from logging import NullHandler as NullHandler
 from typing import Any, ClassVar, NoReturn, Protocol, overload, type_check_only
 
-from _typeshed import MaybeNone
-
-from . import client as client
-from . import lock as lock
+from . import client as client, lock as lock
 from .client import Client as Client
 from .lock import Lock as Lock
 
@@ -35,6 +33,7 @@ class EtcdResult:
     # Set by parse_headers: present on results the Client returns, missing on nested, previous and popped ones.
     etcd_index: int
     raft_index: int
+
     # `node` defaults to None at run time, but None raises TypeError: it must be given.
     @overload
     def __init__(
@@ -44,6 +43,7 @@ class EtcdResult:
     def __init__(
         self, action: str | None = None, *, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: object
     ) -> None: ...
+
     def parse_headers(self, response: _HasHeaders) -> None: ...
     def get_subtree(self, leaves_only: bool = False) -> Generator[EtcdResult]: ...
     @property
@@ -53,7 +53,7 @@ class EtcdResult:
     def __eq__(self, other: object) -> bool: ...
     def __ne__(self, other: object) -> bool: ...
     # Defining __eq__ without __hash__ makes instances unhashable.
-    __hash__: ClassVar[None]  # type: ignore[assignment]  # pyright: ignore[reportIncompatibleMethodOverride]
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 class EtcdException(Exception):
     # None for errors raised by the client itself; the server's error JSON (plus "status") otherwise.

@@ -1,7 +1,6 @@
+from _typeshed import MaybeNone
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
-
-from _typeshed import MaybeNone
 from typing_extensions import Self
 
 from .client import Client
@@ -28,33 +27,39 @@ class EtcdAuthBase:
 class EtcdUser(EtcdAuthBase):
     _roles: set[str]
     _password: str | None
+
     @property
     def roles(self) -> set[str]: ...
     @roles.setter
     def roles(self, val: Iterable[str]) -> None: ...
+
     # The getter always returns None: a password is write-only.
     @property
     def password(self) -> None: ...
     @password.setter
     def password(self, new_password: str) -> None: ...
+
     # The runtime names this parameter `prevobj`, not the base class's `old`.
-    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]: ...  # pyright: ignore[reportIncompatibleMethodOverride]  # pyrefly: ignore[bad-override-param-name]  # ty: ignore[lost-keyword-for-regular-parameter]
+    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]: ...  # pyrefly: ignore[bad-override-param-name]
 
 class EtcdRole(EtcdAuthBase):
     _read_paths: set[str]
     _write_paths: set[str]
     def grant(self, path: str, permission: str) -> None: ...
     def revoke(self, path: str, permission: str) -> None: ...
+
     @property
     def acls(self) -> dict[str, str]: ...
     @acls.setter
     def acls(self, acls: Mapping[str, str]) -> None: ...
-    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]: ...  # pyright: ignore[reportIncompatibleMethodOverride]  # pyrefly: ignore[bad-override-param-name]  # ty: ignore[lost-keyword-for-regular-parameter]
+
+    def _to_net(self, prevobj: Self | None = None) -> list[dict[str, Any]]: ...  # pyrefly: ignore[bad-override-param-name]
 
 class Auth:
     client: Client
     uri: str
     def __init__(self, client: Client) -> None: ...
+
     @property
     def active(self) -> bool: ...
     @active.setter

@@ -1,30 +1,22 @@
 import builtins
 from collections.abc import Generator, Mapping
 from typing import Any, ClassVar, Final, Literal, NoReturn, TypedDict, overload, type_check_only
+from typing_extensions import Unpack
 
-from typing_extensions import TypeAlias, Unpack
 from urllib3 import BaseHTTPResponse, PoolManager
 
 from . import EtcdResult
-
-# What `write` sends as a form field; etcd stores it as text, so it reads back as str. None sends nothing.
-_Value: TypeAlias = str | bytes | float | None
-# prevValue is compared with that stored text, so it takes what `value` takes.
-_PrevValue: TypeAlias = str | bytes | float
-# `dir` and `append` are only tested for truth; etcd reads the flag options' text with Go's ParseBool,
-# so 0 and 1 work too. Taking int keeps a forwarded dict of mixed int/bool options (PyTorch's
-# `write(key, value, ttl, **kwargs)`) type-correct under mypy, which checks the dict's value type
-# against every parameter it could fill.
-_Flag: TypeAlias = bool | int
 
 # The keyword options each method forwards to the server. The runtime takes **kwdargs and silently
 # drops every other name, so a misspelled or unsupported option is a type error here.
 @type_check_only
 class _WriteOptions(TypedDict, total=False):
-    prevValue: _PrevValue
+    # prevValue is compared with the stored text, so it takes what `value` takes (but None).
+    prevValue: str | bytes | float
     prevIndex: int
-    prevExist: _Flag
-    refresh: _Flag
+    # etcd reads the flag options' text with Go's ParseBool, so 0 and 1 work too; see `write`.
+    prevExist: bool | int
+    refresh: bool | int
 
 @type_check_only
 class _ReadOptions(TypedDict, total=False):
@@ -38,14 +30,14 @@ class _ReadOptions(TypedDict, total=False):
 
 @type_check_only
 class _DeleteOptions(TypedDict, total=False):
-    prevValue: _PrevValue
+    prevValue: str | bytes | float
     prevIndex: int
 
 # refresh() passes these through to write(); it sets prevExist and refresh itself. `dir` is not one:
 # etcd 3.5 refuses to refresh a directory ("Not a file", code 300) with or without it.
 @type_check_only
 class _RefreshOptions(TypedDict, total=False):
-    prevValue: _PrevValue
+    prevValue: str | bytes | float
     prevIndex: int
 
 class Client:
@@ -67,6 +59,7 @@ class Client:
     _base_uri: str
     _machines_cache: list[str]
     _read_timeout: float
+
     # A tuple of (host, port) pairs needs allow_reconnect=True; without it the constructor raises EtcdException.
     @overload
     def __init__(
@@ -129,6 +122,7 @@ class Client:
         per_host_pool_size: int = 10,
         lock_prefix: str = "/_locks",
     ) -> None: ...
+
     def __del__(self) -> None: ...
     @property
     def base_uri(self) -> str: ...
@@ -163,13 +157,17 @@ class Client:
     @property
     def key_endpoint(self) -> str: ...
     def __contains__(self, key: str) -> bool: ...
+    # `value` is sent as a form field and etcd stores it as text, so it reads back as str; None sends
+    # nothing. `dir` and `append` are only tested for truth; taking int as well keeps a forwarded dict
+    # of mixed int/bool options (PyTorch's `write(key, value, ttl, **kwargs)`) type-correct under mypy,
+    # which checks the dict's value type against every parameter it could fill.
     def write(
         self,
         key: str,
-        value: _Value,
+        value: str | bytes | float | None,
         ttl: int | None = None,
-        dir: _Flag = False,
-        append: _Flag = False,
+        dir: bool | int = False,
+        append: bool | int = False,
         **kwdargs: Unpack[_WriteOptions],
     ) -> EtcdResult: ...
     def refresh(self, key: str, ttl: int, **kwdargs: Unpack[_RefreshOptions]) -> EtcdResult: ...
@@ -181,8 +179,10 @@ class Client:
     def pop(
         self, key: str, recursive: bool | None = None, dir: bool | None = None, **kwdargs: Unpack[_DeleteOptions]
     ) -> EtcdResult: ...
-    def test_and_set(self, key: str, value: _Value, prev_value: _PrevValue, ttl: int | None = None) -> EtcdResult: ...
-    def set(self, key: str, value: _Value, ttl: int | None = None) -> EtcdResult: ...
+    def test_and_set(
+        self, key: str, value: str | bytes | float | None, prev_value: str | bytes | float, ttl: int | None = None
+    ) -> EtcdResult: ...
+    def set(self, key: str, value: str | bytes | float | None, ttl: int | None = None) -> EtcdResult: ...
     def get(self, key: str) -> EtcdResult: ...
     def watch(
         self, key: str, index: int | None = None, timeout: float | None = None, recursive: bool | None = None

@@ -1,6 +1,5 @@
 from types import TracebackType
 from typing import Literal
-
 from typing_extensions import Self
 
 from .client import Client
@@ -14,10 +13,12 @@ class Lock:
     # None until the lock is acquired or found.
     _sequence: str | None
     def __init__(self, client: Client, lock_name: str) -> None: ...
+
     @property
     def uuid(self) -> str: ...
     @uuid.setter
     def uuid(self, value: str) -> None: ...
+
     @property
     def is_acquired(self) -> bool: ...
     # blocking=True returns only True (or raises): a watch time-out is retried, not reported.

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, overload
 
-from . import client as client
-from . import lock as lock
+from . import client as client, lock as lock
 from ._stub import EtcdStubError as EtcdStubError
 from .client import Client as Client
 from .lock import Lock as Lock
 
 # Annotations only: not imported at run time, to keep the import cheap.
 if TYPE_CHECKING:
+    from _typeshed import MaybeNone
     from collections.abc import Generator, Mapping
     from logging import NullHandler as NullHandler
 
-    from _typeshed import MaybeNone
     from etcd import _HasHeaders  # the stubs' own protocol
 
 

@@ -8,9 +8,8 @@ from ._stub import EtcdStubError
 
 # Annotations only: not imported at run time, to keep the import cheap.
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
-
     from _typeshed import MaybeNone
+    from collections.abc import Iterable, Mapping
     from typing_extensions import Self
 
     from .client import Client

@@ -11,9 +11,9 @@ from ._stub import EtcdStubError
 # are the stubs' own (etcd-stubs ships beside this package), so both always say the same.
 if TYPE_CHECKING:
     from collections.abc import Generator, Mapping
-
-    from etcd.client import _DeleteOptions, _Flag, _PrevValue, _ReadOptions, _RefreshOptions, _Value, _WriteOptions
     from typing_extensions import Unpack
+
+    from etcd.client import _DeleteOptions, _ReadOptions, _RefreshOptions, _WriteOptions
     from urllib3 import BaseHTTPResponse, PoolManager
 
     from . import EtcdResult
@@ -193,10 +193,10 @@ class Client:
     def write(
         self,
         key: str,
-        value: _Value,
+        value: str | bytes | float | None,
         ttl: int | None = None,
-        dir: _Flag = False,
-        append: _Flag = False,
+        dir: bool | int = False,
+        append: bool | int = False,
         **kwdargs: Unpack[_WriteOptions],
     ) -> EtcdResult:
         raise EtcdStubError("etcd.Client.write()")
@@ -220,10 +220,12 @@ class Client:
     ) -> EtcdResult:
         raise EtcdStubError("etcd.Client.pop()")
 
-    def test_and_set(self, key: str, value: _Value, prev_value: _PrevValue, ttl: int | None = None) -> EtcdResult:
+    def test_and_set(
+        self, key: str, value: str | bytes | float | None, prev_value: str | bytes | float, ttl: int | None = None
+    ) -> EtcdResult:
         raise EtcdStubError("etcd.Client.test_and_set()")
 
-    def set(self, key: str, value: _Value, ttl: int | None = None) -> EtcdResult:
+    def set(self, key: str, value: str | bytes | float | None, ttl: int | None = None) -> EtcdResult:
         raise EtcdStubError("etcd.Client.set()")
 
     def get(self, key: str) -> EtcdResult:

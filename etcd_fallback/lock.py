@@ -8,7 +8,6 @@ from ._stub import EtcdStubError
 
 if TYPE_CHECKING:
     from types import TracebackType
-
     from typing_extensions import Self
 
     from .client import Client

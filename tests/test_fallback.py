@@ -14,8 +14,7 @@ from typing import Any, TypeVar
 import etcd
 import etcd.auth
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 import etcd_fallback
 import etcd_fallback.auth
@@ -179,8 +178,6 @@ def signatures(tree: ast.Module) -> dict[str, list[str]]:
                 found[key] += [f"-> {ast.unparse(node.returns) if node.returns else ''}"]
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 annotation = ast.unparse(node.annotation)
-                if annotation == "TypeAlias":
-                    continue  # imported by the fallback from the stubs, like the helper types
                 # A Final constant is its value; other values are data, checked against python-etcd.
                 value = f" = {ast.unparse(node.value)}" if node.value and annotation == "Final" else ""
                 found[f"{prefix}{node.target.id}"] = [annotation + value]

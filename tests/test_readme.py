@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 PYPROJECT = (ROOT / "pyproject.toml").read_text()
+FACTS = tomllib.loads(PYPROJECT)["tool"]["etcd-stubs"]
+CHECKERS = "mypy, pyright, basedpyright, pyrefly, ty"
 
 
 def fenced(language: str) -> list[str]:
@@ -61,10 +69,36 @@ def test_every_shell_block_is_accounted_for() -> None:
 
 def test_commands_name_the_pinned_versions() -> None:
     assert '\nname = "etcd-stubs"\n' in PYPROJECT and "pip install etcd-stubs\n" in fenced("")
-    (nox,) = pinned("nox")
-    assert f'python3 -m pip install "{nox}"' in marked("test-command")
+    nox, uv = pinned("nox")
+    assert f'pip install --quiet {uv} && .venv/bin/uvx --python ">=3.10" --from "{nox}" nox' in marked("test-command")
     table = README.split("## Tested with", 1)[1].split("\n## ", 1)[0]
     for requirement in [*pinned("checkers"), *pinned("mypy-python39")]:
         name, version = requirement.split("==")
+        name = name.split("[")[0]
         row = next(line for line in table.splitlines() if line.startswith(f"| {name} "))
         assert version in row, f"README's checker table does not name {requirement}"
+
+
+def test_python_table_states_what_the_suite_proves() -> None:
+    """The README's per-version table is the [tool.etcd-stubs] facts the noxfile runs on, and no more."""
+    rows = [
+        f"| {version} | {CHECKERS} | "
+        + ("yes, in CI" if version in FACTS["ci-pythons"] else "not in CI (no interpreter there); locally where one is installed")
+        + " |"
+        for version in FACTS["pythons"]
+    ]
+    header = "| Python | checked statically as this version | run at run time (the fallback's tests, live conformance) |"
+    assert marked_table("python-table") == "\n".join([header, "|---|---|---|", *rows])
+    assert set(FACTS["ci-pythons"]) <= set(FACTS["pythons"])
+
+
+def test_classifiers_name_the_versions_ci_runs() -> None:
+    classifiers = tomllib.loads(PYPROJECT)["project"]["classifiers"]
+    versions = [c.rsplit(" :: ", 1)[1] for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
+    assert versions == FACTS["ci-pythons"]
+
+
+def marked_table(name: str) -> str:
+    match = re.search(rf"<!-- {name} -->\n(.*?)\n<!-- /{name} -->", README, re.S)
+    assert match, f"README.md has no {name} table"
+    return match[1]

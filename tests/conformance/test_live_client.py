@@ -10,10 +10,10 @@ import json
 import logging
 from collections.abc import Generator
 from typing import Any, Literal, NoReturn, Optional
+from typing_extensions import assert_type
 
 import etcd
 import pytest
-from typing_extensions import assert_type
 from urllib3 import BaseHTTPResponse, HTTPResponse, PoolManager
 
 from .check import check
@@ -79,7 +79,7 @@ def test_overwrite_compare_and_update(client: etcd.Client, base: str) -> None:
     updated = check(assert_type(client.update(swapped), etcd.EtcdResult), etcd.EtcdResult)
     check_node(updated, action="compareAndSwap", key=f"{base}/k", value="3")
 
-    # int flags and an int prevValue: etcd parses the text ("0"/"1", "3"), as the stubs' _Flag and _PrevValue say.
+    # int flags and an int prevValue: etcd parses the text ("0"/"1", "3"), as the stubs say (`bool | int`, `str | bytes | float`).
     check_node(client.write(f"{base}/k", 4, prevValue=3, prevExist=1), action="compareAndSwap", key=f"{base}/k", value="4")
     check_node(client.write(f"{base}/new", "x", prevExist=0), action="create", key=f"{base}/new", value="x")
     check_node(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from typing_extensions import assert_type
 
 import etcd
-from typing_extensions import assert_type
 
 from .check import check
 from .servers import Cluster

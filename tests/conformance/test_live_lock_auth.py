@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Any, Literal
+from typing_extensions import assert_type
 
 import etcd
 import etcd.auth
 import pytest
-from typing_extensions import assert_type
 
 from .check import check
 from .servers import HOST, Cluster

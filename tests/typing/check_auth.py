@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from typing_extensions import assert_type
 
 import etcd
 import etcd.auth
 from etcd.auth import Auth, EtcdAuthBase, EtcdRole, EtcdUser
-from typing_extensions import assert_type
 
 
 def check_base(c: etcd.Client, data: Any) -> None:

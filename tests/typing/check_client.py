@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from typing import Any, Literal, NoReturn
+from typing_extensions import assert_type
 
 import etcd
-from typing_extensions import assert_type
 from urllib3 import BaseHTTPResponse, PoolManager
 
 

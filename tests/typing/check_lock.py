@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Literal
+from typing_extensions import assert_type
 
 import etcd
 import etcd.lock
-from typing_extensions import assert_type
 
 
 def check_lock(c: etcd.Client) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Generator
 from typing import Any, NoReturn
+from typing_extensions import assert_type
 
 import etcd
-from typing_extensions import assert_type
 
 
 def check_result(r: etcd.EtcdResult) -> None:
