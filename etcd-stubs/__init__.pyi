@@ -19,9 +19,10 @@ class EtcdResult:
     key: str | MaybeNone
     # MaybeNone: None for directories and delete/expire events, known from what was read; a key's value is always str.
     value: str | MaybeNone
-    # None whenever the key has no TTL, an ordinary case callers must handle.
-    expiration: str | None
-    ttl: int | None
+    # MaybeNone: None when the key has no TTL, known from what was written (`ttl=` given or not), as
+    # `value` is known for a key.
+    expiration: str | MaybeNone
+    ttl: int | MaybeNone
     # MaybeNone: None only for the root directory.
     modifiedIndex: int | MaybeNone
     createdIndex: int | MaybeNone
@@ -43,6 +44,11 @@ class EtcdResult:
     def __init__(
         self, action: str | None = None, *, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: object
     ) -> None: ...
+    # A response dict unpacked whole, `EtcdResult(**response)`: python-etcd stores `action` as it is
+    # and only indexes `node`, and a checker types a literal response's values as their join
+    # (object), so this form takes any values; `node` must still be given.
+    @overload
+    def __init__(self, *, action: object = None, node: object, prevNode: object = None, **kwdargs: object) -> None: ...
 
     def parse_headers(self, response: _HasHeaders) -> None: ...
     def get_subtree(self, leaves_only: bool = False) -> Generator[EtcdResult]: ...

@@ -1,9 +1,9 @@
 import builtins
-from collections.abc import Generator, Mapping
+from collections.abc import Generator
 from typing import Any, ClassVar, Final, Literal, NoReturn, TypedDict, overload, type_check_only
 from typing_extensions import Unpack
 
-from urllib3 import BaseHTTPResponse, PoolManager
+from urllib3 import BaseHTTPResponse, HTTPResponse, PoolManager, Timeout
 
 from . import EtcdResult
 
@@ -26,7 +26,8 @@ class _ReadOptions(TypedDict, total=False):
     waitIndex: int | None
     sorted: bool | None
     quorum: bool | None
-    timeout: float | None
+    # Passed to urllib3 as it is (0 means no time-out), so a urllib3.Timeout goes too.
+    timeout: float | Timeout | None
 
 @type_check_only
 class _DeleteOptions(TypedDict, total=False):
@@ -56,9 +57,21 @@ class Client:
     password: str | None
     # Overwritten with the server's cluster id by every response that carries one.
     expected_cluster_id: str | None
+    # Set by __init__ from its arguments; subclasses (patroni's) read and reset them. `_read_timeout`
+    # stays a number: __init__ compares it with 0.
+    _protocol: str
     _base_uri: str
     _machines_cache: list[str]
     _read_timeout: float
+    _allow_redirect: bool
+    _use_proxies: bool
+    _allow_reconnect: bool
+    _lock_prefix: str
+    # None until the first `version` or `cluster_version` read.
+    _version: str | None
+    _cluster_version: str | None
+    # Set by the first `members` read.
+    _members: dict[str, dict[str, Any]]
 
     # A tuple of (host, port) pairs needs allow_reconnect=True; without it the constructor raises EtcdException.
     @overload
@@ -185,7 +198,7 @@ class Client:
     def set(self, key: str, value: str | bytes | float | None, ttl: int | None = None) -> EtcdResult: ...
     def get(self, key: str) -> EtcdResult: ...
     def watch(
-        self, key: str, index: int | None = None, timeout: float | None = None, recursive: bool | None = None
+        self, key: str, index: int | None = None, timeout: float | Timeout | None = None, recursive: bool | None = None
     ) -> EtcdResult: ...
     def eternal_watch(
         self, key: str, index: int | None = None, recursive: bool | None = None
@@ -193,8 +206,24 @@ class Client:
     def get_lock(self, *args: object, **kwargs: object) -> NoReturn: ...
     @property
     def election(self) -> NoReturn: ...
+    # `params` is a dict: only a dict with wait="true" turns a read time-out into EtcdWatchTimedOut, and
+    # subclasses (patroni's) override this with a dict parameter. `timeout` reaches urllib3, which also
+    # takes a urllib3.Timeout, but patroni's override takes `float | None`: widening it here would make
+    # that override incompatible, so the stubs keep the numbers that python-etcd itself passes.
     def api_execute(
-        self, path: str, method: str, params: Mapping[str, Any] | None = None, timeout: float | None = None
+        self, path: str, method: str, params: dict[str, Any] | None = None, timeout: float | None = None
     ) -> BaseHTTPResponse: ...
     # The body is json.dumps(params), so any JSON-serialisable value goes.
     def api_execute_json(self, path: str, method: str, params: Any = None, timeout: float | None = None) -> BaseHTTPResponse: ...
+    def _set_version_info(self) -> None: ...
+    def _discover(self, domain: str) -> tuple[tuple[str, int], ...]: ...
+    def _stats(self, what: str = "self") -> dict[str, Any]: ...
+    def _sanitize_key(self, key: str) -> str: ...
+    def _result_from_response(self, response: BaseHTTPResponse) -> EtcdResult: ...
+    def _next_server(self, cause: BaseException | None = None) -> str: ...
+    def _check_cluster_id(self, response: BaseHTTPResponse) -> None: ...
+    # Returns the response when its status is 200 or 201 and raises the matching EtcdException otherwise.
+    # It is always an HTTPResponse (requests are made with preload_content=False), and patroni's override
+    # says so: a BaseHTTPResponse parameter would make that override incompatible.
+    def _handle_server_response(self, response: HTTPResponse) -> HTTPResponse: ...
+    def _get_headers(self) -> dict[str, str]: ...

@@ -49,8 +49,8 @@ class EtcdResult:
     action: str | None
     key: str | MaybeNone
     value: str | MaybeNone
-    expiration: str | None
-    ttl: int | None
+    expiration: str | MaybeNone
+    ttl: int | MaybeNone
     modifiedIndex: int | MaybeNone
     createdIndex: int | MaybeNone
     newKey: bool
@@ -68,11 +68,13 @@ class EtcdResult:
     def __init__(
         self, action: str | None = None, *, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: object
     ) -> None: ...
+    @overload
+    def __init__(self, *, action: object = None, node: object, prevNode: object = None, **kwdargs: object) -> None: ...
     def __init__(
         self,
-        action: str | None = None,
-        node: Mapping[str, Any] | None = None,
-        prevNode: Mapping[str, Any] | None = None,
+        action: object = None,
+        node: object = None,
+        prevNode: object = None,
         **kwdargs: object,
     ) -> None:
         raise EtcdStubError("etcd.EtcdResult()")

@@ -10,11 +10,11 @@ from ._stub import EtcdStubError
 # Annotations only: not imported at run time, to keep the import cheap. The option sets and aliases
 # are the stubs' own (etcd-stubs ships beside this package), so both always say the same.
 if TYPE_CHECKING:
-    from collections.abc import Generator, Mapping
+    from collections.abc import Generator
     from typing_extensions import Unpack
 
     from etcd.client import _DeleteOptions, _ReadOptions, _RefreshOptions, _WriteOptions
-    from urllib3 import BaseHTTPResponse, PoolManager
+    from urllib3 import BaseHTTPResponse, HTTPResponse, PoolManager, Timeout
 
     from . import EtcdResult
 
@@ -33,9 +33,17 @@ class Client:
     username: str | None
     password: str | None
     expected_cluster_id: str | None
+    _protocol: str
     _base_uri: str
     _machines_cache: list[str]
     _read_timeout: float
+    _allow_redirect: bool
+    _use_proxies: bool
+    _allow_reconnect: bool
+    _lock_prefix: str
+    _version: str | None
+    _cluster_version: str | None
+    _members: dict[str, dict[str, Any]]
 
     @overload
     def __init__(
@@ -232,7 +240,7 @@ class Client:
         raise EtcdStubError("etcd.Client.get()")
 
     def watch(
-        self, key: str, index: int | None = None, timeout: float | None = None, recursive: bool | None = None
+        self, key: str, index: int | None = None, timeout: float | Timeout | None = None, recursive: bool | None = None
     ) -> EtcdResult:
         raise EtcdStubError("etcd.Client.watch()")
 
@@ -250,9 +258,36 @@ class Client:
         raise EtcdStubError("etcd.Client.election")
 
     def api_execute(
-        self, path: str, method: str, params: Mapping[str, Any] | None = None, timeout: float | None = None
+        self, path: str, method: str, params: dict[str, Any] | None = None, timeout: float | None = None
     ) -> BaseHTTPResponse:
         raise EtcdStubError("etcd.Client.api_execute()")
 
     def api_execute_json(self, path: str, method: str, params: Any = None, timeout: float | None = None) -> BaseHTTPResponse:
         raise EtcdStubError("etcd.Client.api_execute_json()")
+
+    def _set_version_info(self) -> None:
+        raise EtcdStubError("etcd.Client._set_version_info()")
+
+    def _discover(self, domain: str) -> tuple[tuple[str, int], ...]:
+        raise EtcdStubError("etcd.Client._discover()")
+
+    def _stats(self, what: str = "self") -> dict[str, Any]:
+        raise EtcdStubError("etcd.Client._stats()")
+
+    def _sanitize_key(self, key: str) -> str:
+        raise EtcdStubError("etcd.Client._sanitize_key()")
+
+    def _result_from_response(self, response: BaseHTTPResponse) -> EtcdResult:
+        raise EtcdStubError("etcd.Client._result_from_response()")
+
+    def _next_server(self, cause: BaseException | None = None) -> str:
+        raise EtcdStubError("etcd.Client._next_server()")
+
+    def _check_cluster_id(self, response: BaseHTTPResponse) -> None:
+        raise EtcdStubError("etcd.Client._check_cluster_id()")
+
+    def _handle_server_response(self, response: HTTPResponse) -> HTTPResponse:
+        raise EtcdStubError("etcd.Client._handle_server_response()")
+
+    def _get_headers(self) -> dict[str, str]:
+        raise EtcdStubError("etcd.Client._get_headers()")

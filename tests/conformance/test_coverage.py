@@ -17,6 +17,7 @@ EXPLAINED = {
     "EtcdWatcherCleared": "code 400: etcd clears watchers only while it recovers from a snapshot",
     "EtcdLeaderElectionInProgress": "code 301: needs a request to land mid-election, which no test can time",
     "EtcdLockExpired": "raised inside a blocking acquire() when the lock's own key vanishes mid-watch",
+    "_discover": "reads the _etcd._tcp SRV record of a DNS domain; the test servers have no DNS",
 }
 
 

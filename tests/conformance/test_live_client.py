@@ -14,7 +14,7 @@ from typing_extensions import assert_type
 
 import etcd
 import pytest
-from urllib3 import BaseHTTPResponse, HTTPResponse, PoolManager
+from urllib3 import BaseHTTPResponse, HTTPResponse, PoolManager, Timeout
 
 from .check import check
 from .servers import HOST, Cluster, free_ports
@@ -46,8 +46,8 @@ def test_plain_key(client: etcd.Client, base: str) -> None:
     created = check(assert_type(client.write(f"{base}/k", "v"), etcd.EtcdResult), etcd.EtcdResult)
     check_node(created, action="set", key=f"{base}/k", value="v")
     assert created.newKey is True and created.dir is False
-    check(assert_type(created.ttl, "int | None"), None)
-    check(assert_type(created.expiration, "str | None"), None)
+    check(assert_type(created.ttl, "int | Any"), None)
+    check(assert_type(created.expiration, "str | Any"), None)
     assert not hasattr(created, "_prev_node")
 
     read = check(assert_type(client.read(f"{base}/k"), etcd.EtcdResult), etcd.EtcdResult)
@@ -92,8 +92,8 @@ def test_overwrite_compare_and_update(client: etcd.Client, base: str) -> None:
 
 def test_key_with_ttl_and_refresh(client: etcd.Client, base: str) -> None:
     r = client.write(f"{base}/t", "v", ttl=60)
-    check(assert_type(r.ttl, "int | None"), int)
-    check(assert_type(r.expiration, "str | None"), str)
+    check(assert_type(r.ttl, "int | Any"), int)
+    check(assert_type(r.expiration, "str | Any"), str)
     refreshed = check(assert_type(client.refresh(f"{base}/t", ttl=120), etcd.EtcdResult), etcd.EtcdResult)
     check_node(refreshed, action="update", key=f"{base}/t", value="v")
     check(refreshed.ttl, int)
@@ -207,6 +207,19 @@ def test_client_properties_and_attributes(client: etcd.Client, server: Cluster) 
     check(assert_type(client._base_uri, str), str)
     check(assert_type(client._machines_cache, list[str]), list[str])
     check(assert_type(client._read_timeout, float), int)
+    check(assert_type(client._protocol, str), str)
+    check(assert_type(client._allow_redirect, bool), bool)
+    check(assert_type(client._use_proxies, bool), bool)
+    check(assert_type(client._allow_reconnect, bool), bool)
+    check(assert_type(client._lock_prefix, str), str)
+    fresh = etcd.Client(host=HOST, port=client.port)
+    check(assert_type(fresh._version, "str | None"), None)  # until the first version read
+    check(assert_type(fresh._cluster_version, "str | None"), None)
+    check(assert_type(fresh._set_version_info(), None), None)
+    check(assert_type(fresh._version, "str | None"), str)
+    check(assert_type(fresh._cluster_version, "str | None"), str)
+    assert client.members  # the first read sets _members
+    check(assert_type(client._members, dict[str, dict[str, Any]]), dict[str, dict[str, Any]])
     check(assert_type(etcd.Client._MGET, Literal["GET"]), Literal["GET"])
     check(assert_type(etcd.Client._MPUT, Literal["PUT"]), Literal["PUT"])
     check(assert_type(etcd.Client._MPOST, Literal["POST"]), Literal["POST"])
@@ -233,7 +246,50 @@ def test_protected_request_api(client: etcd.Client, base: str) -> None:
     result = etcd.EtcdResult(**json.loads(client.api_execute(f"/v2/keys{base}/x", "GET").data))
     check(assert_type(result.parse_headers(response), None), None)
     check(result.etcd_index, int)
+
+    # The members subclasses call (patroni's request path does this by hand).
+    url = client._base_uri + client.key_endpoint + f"{base}/x"
+    own = client.http.request(client._MGET, url, headers=client._get_headers(), preload_content=False)
+    assert isinstance(own, HTTPResponse)
+    check(assert_type(client._check_cluster_id(own), None), None)
+    check(assert_type(client._handle_server_response(own), HTTPResponse), HTTPResponse)
+    check_node(
+        check(assert_type(client._result_from_response(own), etcd.EtcdResult), etcd.EtcdResult),
+        action="get",
+        key=f"{base}/x",
+        value="1",
+    )
+    missing = client.http.request(client._MGET, url + "-missing", preload_content=False)
+    assert isinstance(missing, HTTPResponse)
+    with pytest.raises(etcd.EtcdKeyNotFound):
+        client._handle_server_response(missing)
+    check(assert_type(client._get_headers(), dict[str, str]), dict[str, str])
+    check(assert_type(client._stats("store"), dict[str, Any]), dict[str, Any])
+    check(assert_type(client._sanitize_key("k"), str), str)
+    assert client._sanitize_key("k") == "/k"
+    with pytest.raises(etcd.EtcdConnectionFailed):  # a lone server: no other machine to go to
+        check(assert_type(client._next_server(cause=OSError("down")), str), str)
+    standby = etcd.Client(host=HOST, port=client.port)
+    standby._machines_cache = ["http://127.0.0.1:1"]
+    check(assert_type(standby._next_server(), str), str)
     check(assert_type(client.__del__(), None), None)
+
+
+def test_urllib3_timeouts_go_through(client: etcd.Client, base: str) -> None:
+    """read() and watch() hand their time-out to urllib3 as it is, so a urllib3.Timeout works."""
+    client.write(f"{base}/t", "v")
+    read = client.read(f"{base}/t", timeout=Timeout(connect=2, read=10))
+    check_node(check(assert_type(read, etcd.EtcdResult), etcd.EtcdResult), action="get", key=f"{base}/t", value="v")
+    with pytest.raises(etcd.EtcdWatchTimedOut):
+        client.watch(f"{base}/t", index=read.modifiedIndex + 1, timeout=Timeout(connect=2, read=0.2))
+
+
+def test_result_from_a_literal_response() -> None:
+    """python-etcd's own tests build expected results from a literal response dict, unpacked whole."""
+    response = {"action": "set", "node": {"key": "/k", "value": "v", "modifiedIndex": 183, "createdIndex": 183, "ttl": 19}}
+    built = check(assert_type(etcd.EtcdResult(**response), etcd.EtcdResult), etcd.EtcdResult)
+    check_node(built, action="set", key="/k", value="v", has_index=False)
+    check(assert_type(built.ttl, "int | Any"), int)
 
 
 def test_result_construction_and_error_table() -> None:

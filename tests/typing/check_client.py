@@ -7,7 +7,7 @@ from typing import Any, Literal, NoReturn
 from typing_extensions import assert_type
 
 import etcd
-from urllib3 import BaseHTTPResponse, PoolManager
+from urllib3 import BaseHTTPResponse, HTTPResponse, PoolManager, Timeout
 
 
 def check_construction() -> None:
@@ -47,9 +47,17 @@ def check_attributes(c: etcd.Client) -> None:
     assert_type(c.username, "str | None")
     assert_type(c.password, "str | None")
     assert_type(c.expected_cluster_id, "str | None")
+    assert_type(c._protocol, str)
     assert_type(c._base_uri, str)
     assert_type(c._machines_cache, list[str])
     assert_type(c._read_timeout, float)
+    assert_type(c._allow_redirect, bool)
+    assert_type(c._use_proxies, bool)
+    assert_type(c._allow_reconnect, bool)
+    assert_type(c._lock_prefix, str)
+    assert_type(c._version, "str | None")
+    assert_type(c._cluster_version, "str | None")
+    assert_type(c._members, dict[str, dict[str, Any]])
     assert_type(etcd.Client._MGET, Literal["GET"])
     assert_type(etcd.Client._MPUT, Literal["PUT"])
     assert_type(etcd.Client._MPOST, Literal["POST"])
@@ -116,6 +124,9 @@ def check_key_operations(c: etcd.Client, r: etcd.EtcdResult, options: dict[str, 
     assert_type(c.get(key="/k"), etcd.EtcdResult)
     assert_type(c.watch("/k"), etcd.EtcdResult)
     assert_type(c.watch(key="/k", index=r.etcd_index + 1, recursive=True, timeout=2.5), etcd.EtcdResult)
+    # The time-out goes to urllib3 as it is.
+    assert_type(c.read("/k", timeout=Timeout(connect=2, read=10)), etcd.EtcdResult)
+    assert_type(c.watch("/k", timeout=Timeout(total=5)), etcd.EtcdResult)
     assert_type(c.eternal_watch("/k"), Generator[etcd.EtcdResult, None, NoReturn])
     assert_type(c.eternal_watch("/k", index=3, recursive=True), Generator[etcd.EtcdResult, None, NoReturn])
     for event in c.eternal_watch("/k"):
@@ -129,6 +140,19 @@ def check_protected_api(c: etcd.Client) -> None:
     assert_type(c.api_execute_json("/v2/auth/enable", c._MDELETE, None, 0), BaseHTTPResponse)
     assert_type(c.api_execute("/v2/machines", "GET").data, bytes)
     assert_type(c.__del__(), None)
+    response = c.http.request("GET", c._base_uri + "/v2/keys/k", preload_content=False)
+    assert isinstance(response, HTTPResponse)
+    assert_type(c._handle_server_response(response), HTTPResponse)
+    assert_type(c._check_cluster_id(response), None)
+    assert_type(c._result_from_response(response), etcd.EtcdResult)
+    assert_type(c._get_headers(), dict[str, str])
+    assert_type(c._next_server(), str)
+    assert_type(c._next_server(cause=OSError("down")), str)
+    assert_type(c._discover("example.com"), tuple[tuple[str, int], ...])
+    assert_type(c._stats(), dict[str, Any])
+    assert_type(c._stats("leader"), dict[str, Any])
+    assert_type(c._sanitize_key("k"), str)
+    assert_type(c._set_version_info(), None)
 
 
 class ReconnectingClient(etcd.Client):
@@ -137,6 +161,31 @@ class ReconnectingClient(etcd.Client):
     def api_execute(self, path: str, method: str, params: Any = None, timeout: float | None = None) -> BaseHTTPResponse:
         self._machines_cache.append(self._base_uri)
         return super().api_execute(path, method, params, timeout if timeout is not None else self._read_timeout)
+
+
+class FailoverClient(etcd.Client):
+    """patroni's shape: a config dict forwarded to the constructor, overrides with dict parameters and an
+    HTTPResponse, and the protected flags reset."""
+
+    def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(read_timeout=config["retry_timeout"], **kwargs)
+        self._allow_reconnect = True
+
+    def api_execute(self, path: str, method: str, params: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
+        if not self._use_proxies:
+            self._machines_cache = [self._base_uri]
+        return super().api_execute(path, method, params, timeout)
+
+    def _handle_server_response(self, response: HTTPResponse) -> Any:
+        return super()._handle_server_response(response)
+
+    def _get_headers(self) -> dict[str, str]:
+        return {**super()._get_headers(), "Connection": "close"}
+
+
+def check_forwarded_options(options: dict[str, Any], h: str, p: int) -> None:
+    # A config dict forwarded whole: annotated dict[str, Any] (what the README tells), it checks.
+    assert_type(etcd.Client(host=h, port=p, **options), etcd.Client)
 
 
 def check_misuse(c: etcd.Client, r: etcd.EtcdResult) -> None:

@@ -14,8 +14,8 @@ def check_result(r: etcd.EtcdResult) -> None:
     assert_type(r.action, "str | None")
     assert_type(r.key, "str | Any")  # MaybeNone
     assert_type(r.value, "str | Any")  # MaybeNone
-    assert_type(r.expiration, "str | None")
-    assert_type(r.ttl, "int | None")
+    assert_type(r.expiration, "str | Any")  # MaybeNone
+    assert_type(r.ttl, "int | Any")  # MaybeNone
     assert_type(r.modifiedIndex, "int | Any")  # MaybeNone
     assert_type(r.createdIndex, "int | Any")  # MaybeNone
     assert_type(r.newKey, bool)
@@ -46,6 +46,17 @@ def check_result_construction(node: dict[str, Any], raw: dict[str, Any], respons
     assert_type(etcd.EtcdResult("set", node, prevNode=node), etcd.EtcdResult)
     assert_type(etcd.EtcdResult(**raw), etcd.EtcdResult)
     assert_type(etcd.EtcdResult("get", node).parse_headers(response), None)
+    # A literal response unpacked whole, as python-etcd's own tests build expected results.
+    literal = {"action": "set", "node": {"key": "/k", "value": "v", "modifiedIndex": 183, "ttl": 19}}
+    assert_type(etcd.EtcdResult(**literal), etcd.EtcdResult)
+    assert_type(etcd.EtcdResult(**{"action": "get", "node": {"key": "/k", "dir": True}}), etcd.EtcdResult)
+
+
+def check_known_ttl(c: etcd.Client) -> None:
+    # Written with a TTL, so it has one: no None check is forced (MaybeNone).
+    assert_type(c.write("/lease", "me", ttl=30).ttl, "int | Any")
+    remaining: int = c.write("/lease", "me", ttl=30).ttl
+    assert_type(remaining - 1, int)
 
 
 def check_exceptions(payload: dict[str, Any]) -> None:
