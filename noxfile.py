@@ -263,8 +263,9 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(python=TORCH_PYTHON, venv_backend="virtualenv")
-def torch(session: nox.Session) -> None:
-    """torch 2.13.0 with etcd_fallback in place of its _etcd_stub, then its etcd modules type-checked with the stubs.
+def consumers(session: nox.Session) -> None:
+    """Code nobody here wrote: torch with etcd_fallback in place of its _etcd_stub, then patroni's, salt's,
+    python-etcd's own tests' and torch's etcd code type-checked without and with the stubs.
 
     torch installs with pip (virtualenv backend): the CPU wheel is a local file that uv does not see.
     """
@@ -272,5 +273,12 @@ def torch(session: nox.Session) -> None:
     # The drop-in check needs python-etcd absent, also in a reused venv from an earlier run.
     session.run("python", "-m", "pip", "uninstall", "--yes", "--quiet", "python-etcd")
     session.run("python", "tests/dist/check_torch_fallback.py")
+    sources = Path(session.create_tmp()) / "sources"
+    shutil.rmtree(sources, ignore_errors=True)
+    download = ["python", "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", "--dest", str(sources)]
+    session.run(*download, *group("consumers"))
+    sdists = [str(next(sources.glob(f"{r.split('==')[0]}-*.tar.gz"))) for r in group("consumers")]
+    # patroni's own dependencies, so that the only unknowns in its code are etcd's; pinned tools last.
+    session.run("python", "-m", "pip", "install", "--quiet", group("consumers")[0])
     session.run("python", "-m", "pip", "install", "--quiet", *group("runtime"), *group("checkers"))
-    session.run("python", "tests/dist/check_torch.py", env=QUIET_PYRIGHT)
+    session.run("python", "tests/consumers/check_consumers.py", str(ROOT), *sdists, env=QUIET_PYRIGHT)

@@ -13,8 +13,9 @@ class _HasHeaders(Protocol):
 
 class EtcdResult:
     _node_props: ClassVar[dict[str, bool | None]]
-    # None only on nested, previous and popped results, which carry no action.
-    action: str | None
+    # MaybeNone: None only on nested, previous and popped results, which carry no action; every result a
+    # Client method returns has one.
+    action: str | MaybeNone
     # MaybeNone: None only for the root directory (etcd omits its key); every other node has one.
     key: str | MaybeNone
     # MaybeNone: None for directories and delete/expire events, known from what was read; a key's value is always str.

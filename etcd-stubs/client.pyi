@@ -67,9 +67,8 @@ class Client:
     _use_proxies: bool
     _allow_reconnect: bool
     _lock_prefix: str
-    # None until the first `version` or `cluster_version` read.
-    _version: str | None
-    _cluster_version: str | None
+    # `_version` and `_cluster_version` (None until the first version read) are left out: patroni's v3
+    # client reuses `_cluster_version` for a tuple of ints, and no code reads python-etcd's.
     # Set by the first `members` read.
     _members: dict[str, dict[str, Any]]
 
@@ -223,7 +222,8 @@ class Client:
     def _next_server(self, cause: BaseException | None = None) -> str: ...
     def _check_cluster_id(self, response: BaseHTTPResponse) -> None: ...
     # Returns the response when its status is 200 or 201 and raises the matching EtcdException otherwise.
-    # It is always an HTTPResponse (requests are made with preload_content=False), and patroni's override
-    # says so: a BaseHTTPResponse parameter would make that override incompatible.
-    def _handle_server_response(self, response: HTTPResponse) -> HTTPResponse: ...
+    # It is always an HTTPResponse (requests are made with preload_content=False), as patroni's override
+    # says. The result is left open: subclasses override this hook with their own decoding (patroni's v3
+    # client returns the JSON as a dict).
+    def _handle_server_response(self, response: HTTPResponse) -> Any: ...
     def _get_headers(self) -> dict[str, str]: ...

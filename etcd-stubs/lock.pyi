@@ -2,6 +2,7 @@ from types import TracebackType
 from typing import Literal
 from typing_extensions import Self
 
+from . import EtcdResult
 from .client import Client
 
 class Lock:
@@ -10,7 +11,8 @@ class Lock:
     path: str
     is_taken: bool
     _uuid: str
-    # None until the lock is acquired or found.
+    # None until the lock is acquired or found. The key's sequence text: etcd pads it with zeros
+    # ("00000000000000001039"), so an int (which lock_key would format with str()) names another key.
     _sequence: str | None
     def __init__(self, client: Client, lock_name: str) -> None: ...
 
@@ -30,3 +32,8 @@ class Lock:
     ) -> Literal[False]: ...
     @property
     def lock_key(self) -> str: ...
+    def _acquired(self, blocking: bool = True, timeout: float = 0) -> bool: ...
+    def _set_sequence(self, key: str) -> None: ...
+    def _find_lock(self) -> bool: ...
+    # The lock holder's key, and the result just before ours (None when we hold the lock).
+    def _get_locker(self) -> tuple[str, EtcdResult | None]: ...

@@ -46,7 +46,7 @@ class EtcdResult:
         "newKey": False,
         "dir": False,
     }
-    action: str | None
+    action: str | MaybeNone
     key: str | MaybeNone
     value: str | MaybeNone
     expiration: str | MaybeNone

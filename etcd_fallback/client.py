@@ -41,8 +41,6 @@ class Client:
     _use_proxies: bool
     _allow_reconnect: bool
     _lock_prefix: str
-    _version: str | None
-    _cluster_version: str | None
     _members: dict[str, dict[str, Any]]
 
     @overload
@@ -286,7 +284,7 @@ class Client:
     def _check_cluster_id(self, response: BaseHTTPResponse) -> None:
         raise EtcdStubError("etcd.Client._check_cluster_id()")
 
-    def _handle_server_response(self, response: HTTPResponse) -> HTTPResponse:
+    def _handle_server_response(self, response: HTTPResponse) -> Any:
         raise EtcdStubError("etcd.Client._handle_server_response()")
 
     def _get_headers(self) -> dict[str, str]:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing_extensions import Self
 
+    from . import EtcdResult
     from .client import Client
 
 
@@ -53,3 +54,15 @@ class Lock:
     @property
     def lock_key(self) -> str:
         raise EtcdStubError("etcd.Lock.lock_key")
+
+    def _acquired(self, blocking: bool = True, timeout: float = 0) -> bool:
+        raise EtcdStubError("etcd.Lock._acquired()")
+
+    def _set_sequence(self, key: str) -> None:
+        raise EtcdStubError("etcd.Lock._set_sequence()")
+
+    def _find_lock(self) -> bool:
+        raise EtcdStubError("etcd.Lock._find_lock()")
+
+    def _get_locker(self) -> tuple[str, EtcdResult | None]:
+        raise EtcdStubError("etcd.Lock._get_locker()")

@@ -24,7 +24,7 @@ NodeJSON = dict[str, Any]
 
 def check_node(r: etcd.EtcdResult, *, action: str | None, key: str, value: str | None, has_index: bool = True) -> None:
     """The attributes every result has, on a plain key or directory below the root."""
-    check(assert_type(r.action, "str | None"), type(action))
+    check(assert_type(r.action, "str | Any"), type(action))  # MaybeNone
     assert r.action == action
     check(assert_type(r.key, "str | Any"), str)  # MaybeNone
     assert r.key == key
@@ -213,11 +213,7 @@ def test_client_properties_and_attributes(client: etcd.Client, server: Cluster) 
     check(assert_type(client._allow_reconnect, bool), bool)
     check(assert_type(client._lock_prefix, str), str)
     fresh = etcd.Client(host=HOST, port=client.port)
-    check(assert_type(fresh._version, "str | None"), None)  # until the first version read
-    check(assert_type(fresh._cluster_version, "str | None"), None)
     check(assert_type(fresh._set_version_info(), None), None)
-    check(assert_type(fresh._version, "str | None"), str)
-    check(assert_type(fresh._cluster_version, "str | None"), str)
     assert client.members  # the first read sets _members
     check(assert_type(client._members, dict[str, dict[str, Any]]), dict[str, dict[str, Any]])
     check(assert_type(etcd.Client._MGET, Literal["GET"]), Literal["GET"])
@@ -252,7 +248,7 @@ def test_protected_request_api(client: etcd.Client, base: str) -> None:
     own = client.http.request(client._MGET, url, headers=client._get_headers(), preload_content=False)
     assert isinstance(own, HTTPResponse)
     check(assert_type(client._check_cluster_id(own), None), None)
-    check(assert_type(client._handle_server_response(own), HTTPResponse), HTTPResponse)
+    check(assert_type(client._handle_server_response(own), Any), HTTPResponse)
     check_node(
         check(assert_type(client._result_from_response(own), etcd.EtcdResult), etcd.EtcdResult),
         action="get",

@@ -24,6 +24,7 @@ def test_lock(client: etcd.Client, base: str) -> None:
     check(assert_type(lock._uuid, str), str)
     check(assert_type(lock.uuid, str), str)
     check(assert_type(lock._sequence, "str | None"), None)  # unset before the first acquire
+    check(assert_type(lock._find_lock(), bool), Literal[False])
     with pytest.raises(ValueError, match="No sequence present"):
         check(assert_type(lock.lock_key, str), str)
     check(assert_type(lock.is_acquired, bool), Literal[False])
@@ -32,9 +33,22 @@ def test_lock(client: etcd.Client, base: str) -> None:
     check(assert_type(lock.is_acquired, bool), Literal[True])
     check(assert_type(lock.lock_key, str), str)
     check(lock._sequence, str)
+    check(assert_type(lock._find_lock(), bool), Literal[True])
+    check(assert_type(lock._acquired(blocking=False), bool), Literal[True])
+    holder, before_us = check(assert_type(lock._get_locker(), "tuple[str, etcd.EtcdResult | None]"), tuple[str, None])
+    assert holder == lock.lock_key and before_us is None
 
     other = etcd.Lock(client, f"{name}-job")
     check(assert_type(other.acquire(blocking=False), bool), Literal[False])
+    holder, before_them = check(other._get_locker(), tuple[str, etcd.EtcdResult])
+    assert holder == lock.lock_key and before_them is not None and before_them.key == lock.lock_key
+    check(assert_type(other._acquired(blocking=False), bool), Literal[False])
+    # The sequence is etcd's zero-padded text, so only a str names the key (str(int(...)) would not).
+    number = check(assert_type(lock._sequence, "str | None"), str)
+    assert number is not None and number.startswith("0") and lock.lock_key.endswith("/" + number)
+    numbered = etcd.Lock(client, f"{name}-job")
+    check(assert_type(numbered._set_sequence(lock.lock_key), None), None)
+    assert numbered._sequence == number
     # A lock object with no entry of its own adopts the holder's uuid and finds its entry in etcd.
     adopter = etcd.Lock(client, f"{name}-job")
     adopter.uuid = lock.uuid

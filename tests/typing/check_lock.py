@@ -19,6 +19,11 @@ def check_lock(c: etcd.Client) -> None:
     assert_type(lock.is_taken, bool)
     assert_type(lock._uuid, str)
     assert_type(lock._sequence, "str | None")
+    assert_type(lock._acquired(), bool)
+    assert_type(lock._acquired(blocking=False, timeout=1.5), bool)
+    assert_type(lock._set_sequence("/_locks/job/10"), None)
+    assert_type(lock._find_lock(), bool)
+    assert_type(lock._get_locker(), "tuple[str, etcd.EtcdResult | None]")
     assert_type(lock.uuid, str)
     lock.uuid = "0123456789abcdef0123456789abcdef"
     assert_type(lock.is_acquired, bool)

@@ -11,7 +11,7 @@ import etcd
 
 
 def check_result(r: etcd.EtcdResult) -> None:
-    assert_type(r.action, "str | None")
+    assert_type(r.action, "str | Any")  # MaybeNone
     assert_type(r.key, "str | Any")  # MaybeNone
     assert_type(r.value, "str | Any")  # MaybeNone
     assert_type(r.expiration, "str | Any")  # MaybeNone
