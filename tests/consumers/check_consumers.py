@@ -105,7 +105,10 @@ def pip(*args: str) -> None:
 
 def unpack(sdist: Path, into: Path) -> Path:
     with tarfile.open(sdist) as tf:
-        tf.extractall(into, filter="data")
+        if hasattr(tarfile, "data_filter"):
+            tf.extractall(into, filter="data")
+        else:  # before 3.11.4 (Debian 12 has 3.11.2): the pinned sdists from the index are trusted
+            tf.extractall(into)
     (root,) = (p for p in into.iterdir() if p.is_dir() and sdist.name.startswith(p.name))
     return root
 
