@@ -257,7 +257,7 @@ def _readme_block(name: str) -> str:
     return "\n".join(line for line in lines.splitlines() if not line.startswith("```"))
 
 
-@nox.session(python=TORCH_PYTHON, default=False)
+@nox.session(python=TORCH_PYTHON, venv_backend="virtualenv", default=False)
 def bench(session: nox.Session) -> None:
     """The benchmarks in benchmarks/ (not part of `nox`): import cost, what type checking costs, and what
     `pytest --etcd-check` costs on a live server."""
