@@ -115,7 +115,8 @@ def _venv(session: nox.Session, name: str, requirements: list[str], *, python_ve
     venv = Path(session.virtualenv.location).parent / "_shared" / name
     uv = [sys.executable, "-m", "uv"]  # uv comes with nox[uv]
     if not (venv / "bin" / "python").exists():
-        session.run(*uv, "venv", "--quiet", "--python", sys.executable, str(venv), external=True)
+        # --clear: a venv whose interpreter is gone (uvx rebuilt nox's own environment) is made anew.
+        session.run(*uv, "venv", "--quiet", "--clear", "--python", sys.executable, str(venv), external=True)
     target = ["--python-version", python_version] if python_version else []
     session.run(*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *target, *requirements, external=True)
     return venv / "bin"
