@@ -142,6 +142,7 @@ class Checker:
             if name not in signature.annotations:
                 continue
             expected = signature.annotations[name]
+            kind = signature.signature.parameters[name].kind
             if name == signature.unpacked:
                 assert isinstance(expected, Options)
                 for option, option_value in value.items():
@@ -149,11 +150,11 @@ class Checker:
                         yield f"option {option}={option_value!r} is not one that this method sends (python-etcd drops it)"
                     elif not _fits(option_value, expected.types[option]):
                         yield f"option {option} is {_describe(option_value)}, declared {expected.sources[option]}"
-            elif signature.signature.parameters[name].kind is signature.signature.parameters[name].VAR_KEYWORD:
+            elif kind is inspect.Parameter.VAR_KEYWORD:
                 for key, item in value.items():
                     if not _fits(item, expected):
                         yield f"keyword {key} is {_describe(item)}, declared {signature.sources[name]}"
-            elif signature.signature.parameters[name].kind is signature.signature.parameters[name].VAR_POSITIONAL:
+            elif kind is inspect.Parameter.VAR_POSITIONAL:
                 for item in value:
                     if not _fits(item, expected):
                         yield f"argument *{name} item is {_describe(item)}, declared {signature.sources[name]}"

@@ -42,7 +42,6 @@ class Signature:
 class Member:
     owner: type
     name: str
-    kind: str  # "method", "classmethod", "property"
     signatures: list[Signature]
     setter: list[Signature] = field(default_factory=list[Signature])
 
@@ -58,18 +57,15 @@ class Stubs:
     attributes: dict[type, dict[str, tuple[Any, str]]]
 
 
-def _union(node: ast.expr) -> ast.expr:
-    """`A | B` rewritten to `Union[A, B]`, recursively, so the expression evaluates on Python 3.9."""
+class _Unions(ast.NodeTransformer):
+    """`A | B` rewritten to `__Union__[A, B]`, recursively, so the expression evaluates on Python 3.9."""
 
-    class Rewrite(ast.NodeTransformer):
-        def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
-            if not isinstance(node.op, ast.BitOr):
-                return node
-            left, right = self.visit(node.left), self.visit(node.right)
-            elements = ast.Tuple(elts=[left, right], ctx=ast.Load())
-            return ast.Subscript(value=ast.Name(id="__Union__", ctx=ast.Load()), slice=elements, ctx=ast.Load())
-
-    return typing.cast(ast.expr, Rewrite().visit(node))
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        if not isinstance(node.op, ast.BitOr):
+            return node
+        left, right = self.visit(node.left), self.visit(node.right)
+        elements = ast.Tuple(elts=[left, right], ctx=ast.Load())
+        return ast.Subscript(value=ast.Name(id="__Union__", ctx=ast.Load()), slice=elements, ctx=ast.Load())
 
 
 class _Module:
@@ -82,7 +78,7 @@ class _Module:
         self.namespace = namespace
 
     def evaluate(self, node: ast.expr, owner: type | None = None) -> Any:
-        expression = ast.Expression(body=_union(node))
+        expression = ast.Expression(body=typing.cast(ast.expr, _Unions().visit(node)))
         ast.fix_missing_locations(expression)
         namespace = {**self.namespace, "__Union__": Union}
         if owner is not None:
@@ -251,11 +247,10 @@ def _members(module: _Module, node: ast.ClassDef, owner: type) -> list[Member]:
         if "setter" in decorators:
             found[statement.name].setter.append(signature)
             continue
-        kind = "property" if "property" in decorators else "classmethod" if "classmethod" in decorators else "method"
         if statement.name in found:
             found[statement.name].signatures.append(signature)  # another overload
         else:
-            found[statement.name] = Member(owner, statement.name, kind, [signature])
+            found[statement.name] = Member(owner, statement.name, [signature])
     for member in found.values():
         if member.name not in vars(owner):
             # Declared on the stub's class but inherited at run time (an exception's __init__ is its base's).
