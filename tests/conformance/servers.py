@@ -17,6 +17,7 @@ from pathlib import Path
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 30.0
+TOKEN = "etcd-stubs-conformance"  # --initial-cluster-token
 
 
 def etcd_binary() -> str:
@@ -46,6 +47,7 @@ class Member:
     data_dir: Path
     log: Path
     process: subprocess.Popen[bytes] | None = None
+    keys_reads: int = 0  # reads of /v2/keys/ that answers() made, each counted in /v2/stats/store
 
     @property
     def client_url(self) -> str:
@@ -61,7 +63,7 @@ class Member:
             "--listen-client-urls", self.client_url, "--advertise-client-urls", self.client_url,
             "--listen-peer-urls", self.peer_url, "--initial-advertise-peer-urls", self.peer_url,
             "--initial-cluster", initial_cluster, "--initial-cluster-state", state,
-            "--initial-cluster-token", "etcd-stubs-conformance",
+            "--initial-cluster-token", TOKEN,
         ]  # fmt: skip
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
@@ -81,6 +83,7 @@ class Member:
         """True once the member serves v2 keys (which needs a leader)."""
         try:
             with urllib.request.urlopen(f"{self.client_url}/v2/keys/", timeout=1) as response:
+                self.keys_reads += 1
                 return response.status == 200 and "node" in json.loads(response.read())
         except (OSError, ValueError):  # URLError is an OSError
             return False
