@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from . import errors
 from .answers import CORS, JSON, go_json, message, method_not_allowed, not_found
@@ -123,6 +124,23 @@ def _int64(value: int) -> int:
 class KeyRequest:
     """A /v2/keys request as etcd's parseKeyRequest reads it, its checks in etcd's order."""
 
+    method: str
+    key: str
+    prev_index: int
+    wait_index: int
+    recursive: bool
+    sorted: bool
+    wait: bool
+    dir: bool
+    quorum: bool
+    stream: bool
+    prev_value: str
+    no_value_on_success: bool
+    expire_ns: int | None
+    prev_exist: bool | None
+    refresh: bool
+    value: str
+
     def __init__(self, request: Request, now_ns: int) -> None:
         form = parse_form(request)
         self.method = request.method
@@ -141,7 +159,7 @@ class KeyRequest:
         if "prevValue" in form and not self.prev_value:
             raise EtcdError(errors.PREV_VALUE_REQUIRED, '"prevValue" cannot be empty')
         self.no_value_on_success = _bool(form, "noValueOnSuccess")
-        self.expire_ns: int | None = None
+        self.expire_ns = None
         if form.get("ttl", [""])[0]:
             ttl = _uint(form, "ttl", errors.TTL_NAN)
             self.expire_ns = now_ns + _int64(_int64(ttl) * 1_000_000_000)
@@ -211,7 +229,7 @@ class Api:
         headers = {**CORS, "Content-Type": JSON, "X-Etcd-Cluster-Id": format(self.cluster.id, "x")}
         try:
             parsed = KeyRequest(request, self.cluster.clock.now_ns())
-            if not self.auth.may_access(request, parsed.key, parsed.recursive, parsed.writes):
+            if not self.auth.may_access(request, parsed.recursive, parsed.writes):
                 raise EtcdError(errors.UNAUTHORIZED, "Insufficient credentials")
             if parsed.method == "GET" and parsed.wait and not parsed.quorum:
                 watcher = self.cluster.store.watch(parsed.key, parsed.recursive, parsed.stream, parsed.wait_index)
@@ -337,12 +355,18 @@ def _clean_url_path(path: str) -> str:
     return cleaned
 
 
-def _redirect(request: Request, location: str) -> Answer:
+def _redirect(request: Request, path: str) -> Answer:
+    """Go's ServeMux redirect to the cleaned path: escaped as Go escapes a URL path, the query as sent."""
+    location = quote(path, safe="$&+,/:;=@")
     if request.query:
         location += "?" + request.query
     headers = {**CORS, "Location": location}
     body = b""
     if request.method in ("GET", "HEAD"):
         headers["Content-Type"] = "text/html; charset=utf-8"
-        body = f'<a href="{location}">Moved Permanently</a>.\n\n'.encode()
+        escaped = "".join(_HTML.get(char, char) for char in location)
+        body = f'<a href="{escaped}">Moved Permanently</a>.\n\n'.encode()
     return Answer(301, headers, body)
+
+
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}  # Go's htmlEscape

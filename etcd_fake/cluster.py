@@ -53,6 +53,15 @@ class Member:
 class Cluster:
     """The state every member serves. The first member leads; its term is 2, as a new etcd's is."""
 
+    clock: Clock
+    members: list[Member]
+    leader: Member
+    id: int
+    leader_since_ns: int
+    store: Store
+    raft_index: int
+    term: int
+
     def __init__(self, members: list[Member], clock: Clock) -> None:
         count = len(members)
         self.clock = clock

@@ -32,7 +32,7 @@ class Request:
 @dataclass
 class Answer:
     status: int
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict[str, str])
     body: bytes = b""
     # A wait: the headers go out at once, then each chunk this yields as it comes (None: keep waiting).
     chunks: Iterator[bytes | None] | None = None
@@ -76,7 +76,7 @@ def read_request(reader: BinaryIO) -> Request | None:
         name, sep, value = raw.decode("latin-1").partition(":")
         if not sep:
             raise BadRequest
-        headers[name.strip().lower()] = value.strip()
+        headers.setdefault(name.strip().lower(), value.strip())  # Go's Header.Get: the first of a name
     if _version == "HTTP/1.0" and headers.get("connection", "").lower() != "keep-alive":
         headers.setdefault("connection", "close")
     body = _read_body(reader, headers)
@@ -113,7 +113,7 @@ def _read_body(reader: BinaryIO, headers: dict[str, str]) -> bytes:
     body = reader.read(int(length))
     if len(body) != int(length):
         raise BadRequest
-    return bytes(body)
+    return body
 
 
 def _head(status: int, headers: dict[str, str], extra: list[tuple[str, str]]) -> bytes:
@@ -130,7 +130,7 @@ def _chunk(data: bytes) -> bytes:
 
 def write_answer(sock: socket.socket, method: str, answer: Answer, stopping: threading.Event) -> None:
     headers = dict(answer.headers)
-    sniffed = []  # Go adds a Content-Type the handler did not set, after the others
+    sniffed: list[tuple[str, str]] = []  # Go adds a Content-Type the handler did not set, after the others
     if "Content-Type" not in headers and (answer.body or answer.chunks is not None):
         sniffed = [("Content-Type", "text/plain; charset=utf-8")]
     if answer.chunks is None:
@@ -156,7 +156,7 @@ def write_answer(sock: socket.socket, method: str, answer: Answer, stopping: thr
 
 
 def _peer_closed(sock: socket.socket) -> bool:
-    readable, _, _ = select.select([sock], [], [], 0)
+    readable, _, _ = select.select([sock], (), (), 0)
     if not readable:
         return False
     try:

@@ -113,6 +113,9 @@ class FakeEtcd:
     /v2/members and /v2/machines list (by default the URL it serves on).
     """
 
+    clock: Clock
+    cluster: Cluster | None
+
     def __init__(
         self,
         *,
@@ -143,7 +146,7 @@ class FakeEtcd:
         self._listeners: list[_Listener] = []
         self._ticker: threading.Thread | None = None
         self._stopped = threading.Event()
-        self.cluster: Cluster | None = None
+        self.cluster = None
 
     def start(self) -> Self:
         if self.cluster is not None:

@@ -77,6 +77,13 @@ def _ttl(remaining_ns: int) -> int:
 
 class Node:
     __slots__ = ("children", "created_index", "expire_ns", "modified_index", "parent", "path", "value")
+    path: str
+    created_index: int
+    modified_index: int
+    parent: Node | None
+    value: str | None
+    children: dict[str, Node] | None
+    expire_ns: int | None
 
     def __init__(self, path: str, index: int, parent: Node | None, value: str | None, expire_ns: int | None) -> None:
         self.path = path
@@ -84,7 +91,7 @@ class Node:
         self.modified_index = index
         self.parent = parent
         self.value = value  # None for a directory
-        self.children: dict[str, Node] | None = {} if value is None else None
+        self.children = {} if value is None else None
         self.expire_ns = expire_ns  # None: permanent
 
     @property
@@ -130,6 +137,13 @@ class Node:
 
 class Event:
     __slots__ = ("action", "etcd_index", "key", "node", "prev_dir_key", "prev_node", "refresh")
+    action: str
+    key: str
+    node: Json
+    prev_node: Json | None
+    etcd_index: int
+    refresh: bool
+    prev_dir_key: str | None
 
     def __init__(self, action: str, key: str, node: Json, prev_node: Json | None, etcd_index: int) -> None:
         self.action = action
@@ -139,7 +153,7 @@ class Event:
         self.etcd_index = etcd_index
         self.refresh = False
         # A deleted or expired directory's key: waits below it are answered by this event.
-        self.prev_dir_key: str | None = None
+        self.prev_dir_key = None
 
     @property
     def index(self) -> int:
@@ -154,6 +168,13 @@ class Event:
 
 class Watcher:
     """One wait: the event that answers it, or for a stream every event, handed over through a mailbox."""
+
+    key: str
+    recursive: bool
+    stream: bool
+    since: int
+    start_index: int
+    closed: bool
 
     def __init__(self, hub: WatcherHub, key: str, recursive: bool, stream: bool, since: int, start_index: int) -> None:
         self._hub = hub
@@ -298,6 +319,12 @@ class WatcherHub:
 class Store:
     """The v2 key space. `index` starts where a new etcd 3.5 member's does (its own records first)."""
 
+    clock: Clock
+    lock: threading.RLock
+    index: int
+    root: Node
+    hub: WatcherHub
+
     def __init__(self, clock: Clock, initial_index: int = 0) -> None:
         self.clock = clock
         self.lock = threading.RLock()
@@ -305,7 +332,7 @@ class Store:
         self.root = Node("/", 0, None, None, None)
         self.hub = WatcherHub(self.lock, initial_index)
         self._ttl_nodes: set[Node] = set()
-        self._stats = dict.fromkeys(STAT_NAMES, 0)
+        self._stats: dict[str, int] = dict.fromkeys(STAT_NAMES, 0)
 
     # Reads.
 
@@ -327,9 +354,9 @@ class Store:
             try:
                 node = self._walk(clean(key))
             except EtcdError:
-                self._count("getsFail")
+                self.count("getsFail")
                 raise
-            self._count("getsSuccess")
+            self.count("getsSuccess")
             rendered = node.render_listed(self.clock.now_ns(), recursive, sort)
             return Event(GET, node.path, rendered, None, self.index)
 
@@ -347,11 +374,12 @@ class Store:
 
     def count_get(self, found: bool) -> None:
         """A read etcd makes of its own records (v2 auth's switch, a health check) counts as a get."""
-        with self.lock:
-            self._count("getsSuccess" if found else "getsFail")
+        self.count("getsSuccess" if found else "getsFail")
 
-    def _count(self, name: str) -> None:
-        self._stats[name] += 1
+    def count(self, name: str) -> None:
+        """One more in a counter of /v2/stats/store (etcd's own writes to its records count too)."""
+        with self.lock:
+            self._stats[name] += 1
 
     # Writes.
 
@@ -376,9 +404,9 @@ class Store:
                         value = previous.value or ""
                 event = self._create(path, dir, value, replace=True, expire_ns=expire_ns, action=SET)
             except EtcdError:
-                self._count("setsFail")
+                self.count("setsFail")
                 raise
-            self._count("setsSuccess")
+            self.count("setsSuccess")
             event.prev_node = prev_json
             self._publish(event, refresh)
             return event
@@ -391,9 +419,9 @@ class Store:
             try:
                 event = self._create(path, dir, value, replace=False, expire_ns=expire_ns, action=CREATE)
             except EtcdError:
-                self._count("createFail")
+                self.count("createFail")
                 raise
-            self._count("createSuccess")
+            self.count("createSuccess")
             self.hub.notify(event)
             return event
 
@@ -404,7 +432,7 @@ class Store:
         try:
             parent = self._make_dirs(parent_path)
         except EtcdError:
-            self._count("setsFail")  # etcd counts a path through a file as a failed set, whatever the write
+            self.count("setsFail")  # etcd counts a path through a file as a failed set, whatever the write
             raise
         next_index = self.index + 1
         assert parent.children is not None
@@ -440,19 +468,19 @@ class Store:
         """The existing node a write changes. A missing one (or a path through a file) counts as the
         operation's failure; the root, which `root` writes refuse, counts as its success."""
         if root and path == "/":
-            self._count(operation + "Success")
+            self.count(operation + "Success")
             raise EtcdError(errors.ROOT_READ_ONLY, "/", self.index)
         try:
             return self._walk(path)
         except EtcdError:
-            self._count(operation + "Fail")
+            self.count(operation + "Fail")
             raise
 
     def update(self, key: str, value: str, expire_ns: int | None, refresh: bool = False) -> Event:
         with self.lock:
             path = clean(key)
             node = self._target(path, "update")
-            self._count("updateSuccess")
+            self.count("updateSuccess")
             if node.is_dir and value:
                 raise EtcdError(errors.NOT_FILE, path, self.index)
             if node.is_dir:
@@ -474,9 +502,9 @@ class Store:
             try:
                 self._compare(node, prev_value, prev_index)
             except EtcdError:
-                self._count("compareAndSwapFail")
+                self.count("compareAndSwapFail")
                 raise
-            self._count("compareAndSwapSuccess")
+            self.count("compareAndSwapSuccess")
             if refresh:
                 value = node.value or ""
             event = self._rewrite(COMPARE_AND_SWAP, node, value, expire_ns)
@@ -486,7 +514,7 @@ class Store:
     def compare_and_delete(self, key: str, prev_value: str, prev_index: int) -> Event:
         with self.lock:
             node = self._target(clean(key), "compareAndDelete", root=False)
-            self._count("compareAndDeleteSuccess")
+            self.count("compareAndDeleteSuccess")
             self._compare(node, prev_value, prev_index)
             return self._remove(COMPARE_AND_DELETE, node)
 
@@ -533,12 +561,12 @@ class Store:
         with self.lock:
             node = self._target(clean(key), "delete")
             if node.children is not None and not (dir or recursive):
-                self._count("deleteFail")
+                self.count("deleteFail")
                 raise EtcdError(errors.NOT_FILE, node.path, self.index)
             if node.children and not recursive:
-                self._count("deleteFail")
+                self.count("deleteFail")
                 raise EtcdError(errors.DIR_NOT_EMPTY, node.path, self.index)
-            self._count("deleteSuccess")
+            self.count("deleteSuccess")
             return self._remove(DELETE, node)
 
     def _remove(self, action: str, node: Node) -> Event:
@@ -574,7 +602,7 @@ class Store:
                 if not due:
                     return expired
                 node = min(due, key=lambda n: (n.expire_ns, n.created_index))
-                self._count("expireCount")
+                self.count("expireCount")
                 self._remove(EXPIRE, node)
                 expired += 1
 

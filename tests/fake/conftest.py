@@ -4,21 +4,22 @@ cluster token, so that both report the same member and cluster IDs."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
 
 from etcd_fake import FakeEtcd
 
-from ..conformance.servers import TOKEN, running_cluster
+from ..conformance.servers import TOKEN, Member, running_cluster
 from .wire import COMPARED, DIFFERENCES, Server
 
 
 @contextlib.contextmanager
-def _pair(workdir: Path) -> Iterator[tuple[Server, Server]]:
+def _pair(workdir: Path) -> Generator[tuple[Server, Server]]:
     with running_cluster(1, workdir) as cluster:
         (member,) = cluster.members
+        assert isinstance(member, Member)
         with FakeEtcd(name=member.name, token=TOKEN, peer_urls=[member.peer_url]) as fake:
             real, twin = Server("etcd", member.client_port, reads_before=member.keys_reads), Server("fake", fake.port)
             yield real, twin

@@ -104,10 +104,12 @@ def test_bodies(pair: Pair, body: bytes, content_type: str) -> None:
 
 def test_the_root(pair: Pair) -> None:
     begin(pair)
-    for method, query in [("PUT", {"value": "x"}), ("PUT", {"dir": "true"}), ("PUT", {"prevExist": "true"}),
-                          ("PUT", {"prevValue": "x", "value": "y"}), ("PUT", {"prevExist": "false"}),
-                          ("DELETE", {}), ("DELETE", {"recursive": "true"}), ("DELETE", {"prevValue": "x"}),
-                          ("DELETE", {"prevIndex": "1"}), ("HEAD", {})]:  # fmt: skip
+    requests: list[tuple[str, dict[str, str]]] = [
+        ("PUT", {"value": "x"}), ("PUT", {"dir": "true"}), ("PUT", {"prevExist": "true"}),
+        ("PUT", {"prevValue": "x", "value": "y"}), ("PUT", {"prevExist": "false"}), ("DELETE", {}),
+        ("DELETE", {"recursive": "true"}), ("DELETE", {"prevValue": "x"}), ("DELETE", {"prevIndex": "1"}), ("HEAD", {}),
+    ]  # fmt: skip
+    for method, query in requests:
         both(pair, method, "/v2/keys/", query)
     created = both(pair, "POST", "/v2/keys/", form={"value": "in order, at the root"})
     key = [a.json()["node"]["key"] for a in created]
@@ -121,10 +123,10 @@ def test_quorum_reads_and_failed_writes_take_raft_entries(pair: Pair) -> None:
     both(pair, "PUT", "/v2/keys/raft/k", form={"value": "1"})
 
     def raft_steps(*requests: tuple[str, dict[str, str]]) -> list[list[int]]:
-        steps = []
+        steps: list[list[int]] = []
         for server in pair:
             first = int(server.request("GET", "/v2/keys/raft/k").headers["X-Raft-Index"])
-            seen = []
+            seen: list[int] = []
             for method, query in requests:
                 server.request(method, "/v2/keys/raft/k", query)
                 seen.append(int(server.request("GET", "/v2/keys/raft/k").headers["X-Raft-Index"]) - first)
@@ -152,8 +154,13 @@ def test_the_history_keeps_1000_events(fresh_pair: Pair) -> None:
     both(fresh_pair, "GET", "/v2/keys/", {"wait": "true", "waitIndex": str(oldest), "recursive": "true"})
 
 
-def _waits(pair: Pair, path: str, query: dict[str, str]) -> tuple[Wait, Wait]:
-    return Wait(pair[0], path, query), Wait(pair[1], path, query)
+def _waits(pair: Pair, path: str, query: dict[str, str], wait_index: str | None = None) -> tuple[Wait, Wait]:
+    """The same wait on both servers; `wait_index` is an offset from where each began."""
+    real, fake = pair
+    if wait_index is None:
+        return Wait(real, path, query), Wait(fake, path, query)
+    at = {"waitIndex": str(real.etcd_base + int(wait_index))}, {"waitIndex": str(fake.etcd_base + int(wait_index))}
+    return Wait(real, path, {**query, **at[0]}), Wait(fake, path, {**query, **at[1]})
 
 
 def _compare_waits(pair: Pair, waits: tuple[Wait, Wait], timeout: float) -> None:
@@ -169,20 +176,25 @@ def _compare_waits(pair: Pair, waits: tuple[Wait, Wait], timeout: float) -> None
 def test_expiry(pair: Pair) -> None:
     """A key with a TTL disappears at the first 500 ms sync after its time, and its waits see it go."""
     begin(pair)
-    both(pair, "PUT", "/v2/keys/ttl/zero", {"ttl": "0"}, {"value": "z"})
     both(pair, "PUT", "/v2/keys/ttl/dir", {"ttl": "1", "dir": "true"})
     both(pair, "PUT", "/v2/keys/ttl/dir/child", form={"value": "c"})
-    both(pair, "PUT", "/v2/keys/ttl/one", {"ttl": "1"}, {"value": "o"})
-    waits = [_waits(pair, "/v2/keys/ttl/one", {"wait": "true"}), _waits(pair, "/v2/keys/ttl/dir/child", {"wait": "true"})]
+    (created, _) = both(pair, "PUT", "/v2/keys/ttl/one", {"ttl": "1"}, {"value": "o"})
+    after = str(int(created.headers["X-Etcd-Index"]) + 1 - pair[0].etcd_base)
+    waits = [
+        _waits(pair, "/v2/keys/ttl/one", {"wait": "true"}, wait_index=after),
+        _waits(pair, "/v2/keys/ttl/dir/child", {"wait": "true"}, wait_index=after),
+    ]
     streams = [Stream(server, "/v2/keys/ttl", {"wait": "true", "recursive": "true", "stream": "true"}) for server in pair]
+    # Last, as it may expire at the next sync, at a moment each server's own clock chooses.
+    both(pair, "PUT", "/v2/keys/ttl/zero", {"ttl": "0"}, {"value": "z"})
     time.sleep(2.6)  # past the expirations and the sync after them, on both servers
     for name in ("zero", "dir", "dir/child", "one"):
         both(pair, "GET", f"/v2/keys/ttl/{name}")
     for single in waits:
         _compare_waits(pair, single, 1)
     # Each server expired the three in the order its own clock and syncs gave: compare them as a set.
-    real, fake = (sorted(s.events(0.3), key=lambda e: (e["node"]["key"], e["node"]["modifiedIndex"])) for s in streams)
-    assert [e["action"] for e in real] == ["expire"] * 3
+    real, fake = (sorted(s.events(0.3), key=lambda e: (e["node"]["key"], e["action"])) for s in streams)
+    assert [e["action"] for e in real] == ["expire", "expire", "expire", "set"]  # dir, one, zero; zero
     assert [{**e, "node": {**e["node"], "modifiedIndex": None}} for e in fake] == [
         {**e, "node": {**e["node"], "modifiedIndex": None}} for e in real
     ]
@@ -203,8 +215,12 @@ def test_stream_waits_see_every_event(pair: Pair) -> None:
     """A stream wait gets each event, and a removal twice when it watches the removed node itself."""
     begin(pair)
     both(pair, "PUT", "/v2/keys/stream/d/k", form={"value": "1"})
-    watched = [("/v2/keys/stream/d/k", {}), ("/v2/keys/stream", {"recursive": "true"}), ("/v2/keys/stream/d", {}),
-               ("/v2/keys/stream/d/k", {"waitIndex": "1"})]  # fmt: skip
+    watched: list[tuple[str, dict[str, str]]] = [
+        ("/v2/keys/stream/d/k", {}),
+        ("/v2/keys/stream", {"recursive": "true"}),
+        ("/v2/keys/stream/d", {}),
+        ("/v2/keys/stream/d/k", {"waitIndex": "1"}),
+    ]
     streams = [[Stream(server, path, {"wait": "true", "stream": "true", **query}) for server in pair] for path, query in watched]
     time.sleep(0.2)
     both(pair, "PUT", "/v2/keys/stream/d/k", form={"value": "2"})

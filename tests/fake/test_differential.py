@@ -6,13 +6,18 @@ example began. TTLs here are long (expiry is timed by each server's own 500 ms s
 in test_cases.py instead).
 """
 
+# hypothesis leaves run_state_machine_as_test's first parameter unannotated (pyright reports the member
+# as partially unknown; basedpyright does not, so no ignore comment could satisfy both).
+# pyright: reportUnknownMemberType=false
+
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
-from hypothesis import assume, settings, strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis import assume, settings, stateful, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from .wire import Server, Wait, assert_same
 
@@ -24,6 +29,7 @@ TTLS = st.sampled_from([None, "", "100", "1000"])
 # An index given as an offset from where the example began (resolved per server), or an odd text.
 INDEXES = st.one_of(st.none(), st.integers(0, 12), ODD)
 _examples = itertools.count()
+run_state_machine_as_test = cast("Callable[..., None]", stateful.run_state_machine_as_test)
 
 
 class Differential(RuleBasedStateMachine):
@@ -40,13 +46,13 @@ class Differential(RuleBasedStateMachine):
     def send(
         self, method: str, key: str, query: dict[str, Any], form: dict[str, Any] | None = None, *, sorted_listing: bool = False
     ) -> None:
-        answers = tuple(
+        real, fake = (
             server.request(
                 method, "/v2/keys" + self.prefix + key, _resolve(query, server), None if form is None else _resolve(form, server)
             )
             for server in (self.real, self.fake)
         )
-        assert_same(self.real, self.fake, answers, sorted_listing=sorted_listing)  # type: ignore[arg-type]
+        assert_same(self.real, self.fake, (real, fake), sorted_listing=sorted_listing)
 
     @rule(key=KEYS, recursive=FLAGS, sort=FLAGS, quorum=FLAGS, head=st.booleans())
     def read(self, key: str, recursive: str | None, sort: str | None, quorum: str | None, head: bool) -> None:
@@ -79,6 +85,7 @@ class Differential(RuleBasedStateMachine):
           method=st.sampled_from(["GET", "PUT", "POST", "DELETE", "HEAD"]))  # fmt: skip
     def odd_parameter(self, name: str, value: str, method: str) -> None:
         assume(not (name == "wait" and method == "GET" and value in ("TRUE", "t", "1")))  # a wait: see wait()
+        assume(not (name == "ttl" and value in ("0", "1")))  # expiry is timed by each server's own sync
         self.send(method, "/a", {name: value})
 
     @rule(key=KEYS, recursive=FLAGS, wait_index=st.one_of(st.none(), st.integers(1, 15)))
@@ -95,7 +102,8 @@ class Differential(RuleBasedStateMachine):
         for pair in list(self.waits):
             real, fake = pair
             if real.join(0) or fake.join(0):
-                assert real.join(2) and fake.join(2), "one server answered a wait the other still holds"
+                answered = {"etcd": real.join(2) and real.answer, "fake": fake.join(2) and fake.answer}
+                assert all(answered.values()), f"only one server answered the wait {real.target}: {answered}"
                 assert real.answer is not None and fake.answer is not None
                 assert_same(self.real, self.fake, (real.answer, fake.answer))
                 self.waits.remove(pair)
@@ -107,12 +115,13 @@ class Differential(RuleBasedStateMachine):
             real.close()
             fake.close()
         self.send("DELETE", "", {"recursive": "true"})
-        assert self.fake.counted() == self.real.counted(), "the store's counters moved differently"
+        expected, actual = self.real.counted(), self.fake.counted()
+        assert actual == expected, f"the store's counters moved differently: etcd {expected}, fake {actual}"
 
 
 def _resolve(params: dict[str, Any], server: Server) -> dict[str, str]:
     """Parameters as sent to `server`: left-out ones dropped, index offsets made absolute."""
-    resolved = {}
+    resolved: dict[str, str] = {}
     for name, value in params.items():
         if value is None:
             continue
@@ -123,7 +132,6 @@ def _resolve(params: dict[str, Any], server: Server) -> dict[str, str]:
 
 
 def test_random_request_sequences(pair: tuple[Server, Server]) -> None:
+    """As many sequences of 20 requests as the hypothesis profile's examples (1000 "thorough", 100 "quick")."""
     Differential.real, Differential.fake = pair
-    # Sequences of 30 requests: a quarter of the profile's examples (250 under "thorough", 25 under "quick").
-    examples = max(25, settings().max_examples // 4)
-    run_state_machine_as_test(Differential, settings=settings(max_examples=examples, stateful_step_count=30))
+    run_state_machine_as_test(Differential, settings=settings(stateful_step_count=20))

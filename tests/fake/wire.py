@@ -16,8 +16,11 @@ import socket
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Union
 from urllib.parse import urlencode
+
+# A JSON value, as an answer's body holds it.
+JSON = Union[dict[str, "JSON"], list["JSON"], str, int, float, bool, None]
 
 COMPARED: Counter[str] = Counter()  # pairs of answers compared, by test
 DIFFERENCES: Counter[str] = Counter()  # of which differed
@@ -48,7 +51,7 @@ class Server:
     port: int
     etcd_base: int = 0
     reads_before: int = 0  # reads of /v2/keys/ made while it started, before the tests' first request
-    stats_base: dict[str, int] = field(default_factory=dict)
+    stats_base: dict[str, int] = field(default_factory=dict[str, int])
     _connection: http.client.HTTPConnection | None = field(default=None, repr=False)
 
     def request(
@@ -107,21 +110,24 @@ class Server:
 
 
 class Wait:
-    """A wait (`?wait=true`) held open on a connection and a thread of its own until its answer comes."""
+    """A wait (`?wait=true`) on a connection of its own. Both servers send a wait's headers as soon as
+    it is registered, so the constructor returns only once they have come: what is sent next cannot
+    overtake it. Its body (the event) is read by a thread."""
 
     def __init__(self, server: Server, path: str, query: dict[str, str]) -> None:
+        self.target = path + "?" + urlencode(query)
         self._connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-        self._connection.connect()
+        self._connection.request("GET", self.target)
+        self._response = self._connection.getresponse()
         self.answer: Answer | None = None
-        self._thread = threading.Thread(target=self._run, args=(path + "?" + urlencode(query),), daemon=True)
+        self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
 
-    def _run(self, target: str) -> None:
+    def _read(self) -> None:
+        response = self._response
         try:
-            self._connection.request("GET", target)
-            response = self._connection.getresponse()
             data = response.read()
-        except (OSError, http.client.HTTPException):  # cancelled
+        except (OSError, http.client.HTTPException):  # closed unanswered
             return
         chunked = response.getheader("Transfer-Encoding", "") == "chunked"
         self.answer = Answer(response.status, dict(response.getheaders()), data, chunked)
@@ -158,7 +164,7 @@ class Stream:
         try:
             while chunk := self._socket.recv(65536):
                 self._data += chunk
-        except TimeoutError:
+        except socket.timeout:  # TimeoutError from 3.10 on
             pass
         self._socket.close()
         head, _, body = self._data.partition(b"\r\n\r\n")
@@ -185,13 +191,13 @@ def normalise(answer: Answer, server: Server, *, sorted_listing: bool) -> dict[s
     return out
 
 
-def _normalise_json(value: Any, base: int, sorted_listing: bool) -> Any:
+def _normalise_json(value: JSON, base: int, sorted_listing: bool) -> JSON:
     if isinstance(value, dict):
-        out: dict[str, Any] = {}
+        out: dict[str, JSON] = {}
         for key, item in value.items():
             if key == "expiration":
                 out[key] = "<time>"
-            elif key in ("modifiedIndex", "createdIndex") or (key == "index" and item):
+            elif isinstance(item, int) and (key in ("modifiedIndex", "createdIndex") or (key == "index" and item)):
                 out[key] = item - base
             elif key == "key" and isinstance(item, str):
                 out[key] = _normalise_in_order_key(item, base)
@@ -199,8 +205,9 @@ def _normalise_json(value: Any, base: int, sorted_listing: bool) -> Any:
                 out[key] = _normalise_cause(item, base)
             else:
                 out[key] = _normalise_json(item, base, sorted_listing)
-        if "nodes" in out and not sorted_listing:
-            out["nodes"] = sorted(out["nodes"], key=lambda node: node.get("key", ""))
+        nodes = out.get("nodes")
+        if isinstance(nodes, list) and not sorted_listing:
+            out["nodes"] = sorted(nodes, key=lambda node: str(node.get("key", "")) if isinstance(node, dict) else "")
         return out
     if isinstance(value, list):
         return [_normalise_json(item, base, sorted_listing) for item in value]
@@ -220,18 +227,21 @@ def _normalise_cause(cause: str, base: int) -> str:
     return cause
 
 
-def ttls_close(a: Any, b: Any) -> bool:
+def ttls_close(a: JSON, b: JSON) -> bool:
     """Equal, but for `ttl` values that differ by at most one second."""
     if isinstance(a, dict) and isinstance(b, dict):
         if a.keys() != b.keys():
             return False
-        return all(
-            abs(a[k] - b[k]) <= 1 if k == "ttl" and isinstance(a[k], int) and isinstance(b[k], int) else ttls_close(a[k], b[k])
-            for k in a
-        )
+        return all(_ttl_close(a[k], b[k]) if k == "ttl" else ttls_close(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(ttls_close(x, y) for x, y in zip(a, b))
-    return bool(a == b)
+    return a == b
+
+
+def _ttl_close(a: JSON, b: JSON) -> bool:
+    if isinstance(a, int) and isinstance(b, int):
+        return abs(a - b) <= 1
+    return a == b
 
 
 def assert_same(real: Server, fake: Server, answers: tuple[Answer, Answer], *, sorted_listing: bool = False) -> None:
