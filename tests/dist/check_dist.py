@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("etcd-stubs", "etcd_fallback", "etcd_check")
+PACKAGES = ("etcd-stubs", "etcd_fallback", "etcd_check", "etcd_fake")
 
 CONSUMER = textwrap.dedent(
     """\
@@ -177,6 +177,37 @@ def check_plugin(python: Path, wheel: Path, work: Path) -> None:
     print("wheel: pytest --etcd-check reports a python-etcd misuse at the caller's line")
 
 
+FAKE_TEST = textwrap.dedent(
+    """\
+    import json
+    import urllib.request
+
+
+    def test_fixture(etcd_fake):
+        request = urllib.request.Request(etcd_fake.url + "/v2/keys/k", data=b"value=v", method="PUT")
+        with urllib.request.urlopen(request) as response:
+            assert response.status == 201
+        with urllib.request.urlopen(etcd_fake.url + "/v2/keys/k") as response:
+            assert json.loads(response.read())["node"]["value"] == "v"
+    """
+)
+
+
+def check_fake(python: Path, work: Path) -> None:
+    """The `etcd_fake` fixture and the `etcd-fake` command from the installed wheel, with only pytest
+    beside it (python-etcd is not needed to serve)."""
+    folder = work / "fake"
+    folder.mkdir()
+    (folder / "test_fake.py").write_text(FAKE_TEST)
+    (folder / "pytest.ini").write_text("[pytest]\n")
+    result = run(python, "-m", "pytest", "-p", "no:cacheprovider", cwd=folder)
+    assert "1 passed" in result.stdout, result.stdout
+    script = python.parent / "etcd-fake"
+    help_text = run(script, "--help").stdout
+    assert "--listen-client-urls" in help_text, help_text
+    print("wheel: the etcd_fake fixture serves, and the etcd-fake command is installed")
+
+
 def main(runtime: list[str]) -> None:
     """`runtime`: the pinned python-etcd requirements, from pyproject.toml's dependency groups."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -209,6 +240,7 @@ def main(runtime: list[str]) -> None:
             check_consumer(python, label, work)
             if label == "wheel":
                 check_plugin(python, wheel, work)
+                check_fake(python, work)
 
 
 if __name__ == "__main__":
