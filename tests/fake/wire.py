@@ -150,13 +150,18 @@ class Wait:
 
 
 class Stream:
-    """A stream wait (`?wait=true&stream=true`) read off its raw connection: the events so far."""
+    """A stream wait (`?wait=true&stream=true`) read off its raw connection: the events so far. Like a
+    Wait, it returns once the server has sent the headers, that is, once the wait is registered."""
 
     def __init__(self, server: Server, path: str, query: dict[str, str]) -> None:
         self.server = server
         self._socket = socket.create_connection(("127.0.0.1", server.port), timeout=5)
         self._socket.sendall(f"GET {path}?{urlencode(query)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         self._data = b""
+        while b"\r\n\r\n" not in self._data:
+            chunk = self._socket.recv(65536)
+            assert chunk, "the server closed a stream wait before answering it"
+            self._data += chunk
 
     def events(self, settle: float) -> list[Any]:
         """Every event received, read until nothing more comes for `settle` seconds; then closed."""
