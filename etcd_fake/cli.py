@@ -19,6 +19,7 @@ import json
 import os
 import re
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -29,6 +30,7 @@ from typing import TextIO, cast
 
 from .cluster import SERVER_VERSION
 from .server import FakeEtcd
+from .tls import server_context
 
 USAGE = """\
 Usage: etcd-fake [flags]
@@ -182,7 +184,7 @@ def _urls(default: tuple[str, ...], exception: str = "") -> Callable[[str], tupl
 # changes what a v2 client observes and that etcd-fake cannot honour carries the reason, and is refused
 # when given any value but its default; the others are used, or accepted without effect.
 
-_TLS = "it serves plain HTTP only (TLS is not supported)"
+_TLS = "it serves TLS only on its client port, with --cert-file, --key-file, --trusted-ca-file and --client-cert-auth"
 _CLUSTER = "it is one new member and forms no cluster with other servers"
 _LOCAL_CLIENT = ("http://localhost:2379",)
 _LOCAL_PEER = ("http://localhost:2380",)
@@ -249,14 +251,14 @@ _FLAGS: dict[str, _Flag] = {
     "experimental-enable-v2v3": _Flag(_text, "", "it serves the v2 store itself, not v2 emulated on v3"),
     "v2-deprecation": _Flag(_v2_stages, ("not-yet",), "it keeps etcd 3.5's v2 store (not-yet)"),
     # Security
-    "cert-file": _Flag(_text, "", _TLS),
-    "key-file": _Flag(_text, "", _TLS),
+    "cert-file": _Flag(_text, ""),
+    "key-file": _Flag(_text, ""),
     "client-cert-file": _Flag(_text, "", _TLS),
     "client-key-file": _Flag(_text, "", _TLS),
-    "client-cert-auth": _Flag(_bool, False, _TLS),
+    "client-cert-auth": _Flag(_bool, False),
     "client-crl-file": _Flag(_text, "", _TLS),
     "client-cert-allowed-hostname": _Flag(_text, "", _TLS),
-    "trusted-ca-file": _Flag(_text, "", _TLS),
+    "trusted-ca-file": _Flag(_text, ""),
     "auto-tls": _Flag(_bool, False, _TLS),
     "peer-cert-file": _Flag(_text, "", _TLS),
     "peer-key-file": _Flag(_text, "", _TLS),
@@ -431,9 +433,11 @@ def _check_honoured(settings: _Settings) -> None:
     for name, flag in _FLAGS.items():
         if flag.refuse and settings.value(name) != flag.default:
             raise settings.refuse(name, flag.refuse)
-    for name in ("listen-client-urls", "advertise-client-urls", "listen-peer-urls", "initial-advertise-peer-urls"):
+    for name in ("listen-peer-urls", "initial-advertise-peer-urls"):
         if any(url.startswith(("https:", "unixs:")) for url in settings.items(name)):
             raise settings.refuse(name, _TLS)
+    if any(url.startswith("unixs:") for url in settings.items("listen-client-urls")):
+        raise settings.refuse("listen-client-urls", "it listens on TCP only")
     if re.search(r"=\s*(https|unixs):", settings.text("initial-cluster"), re.IGNORECASE):
         raise settings.refuse("initial-cluster", _TLS)
 
@@ -504,6 +508,37 @@ class _Member:
     peer_urls: list[str]
     initial_cluster: str
     token: str
+    tls: _TLSSettings | None
+
+
+@dataclass(frozen=True)
+class _TLSSettings:
+    """The client port's TLS, from --cert-file, --key-file, --trusted-ca-file and --client-cert-auth."""
+
+    cert_file: str
+    key_file: str
+    trusted_ca_file: str
+    client_cert_auth: bool
+
+    def context(self) -> ssl.SSLContext:
+        """The files read as etcd's listener reads them: one that cannot be, named in one line."""
+        for flag, path in (("cert-file", self.cert_file), ("key-file", self.key_file), ("trusted-ca-file", self.trusted_ca_file)):
+            if path and not os.access(path, os.R_OK):
+                problem = "no such file or directory" if not os.path.exists(path) else "permission denied"
+                raise _Exit(f"--{flag}={path}: listener failed: open {path}: {problem}")
+        try:
+            return server_context(
+                self.cert_file,
+                self.key_file,
+                trusted_ca_file=self.trusted_ca_file or None,
+                client_cert_auth=self.client_cert_auth,
+            )
+        except ssl.SSLError as error:
+            raise _Exit(
+                f"--cert-file={self.cert_file}, --key-file={self.key_file}: listener failed: {error.reason or error}"
+            ) from None
+        except ValueError as error:
+            raise _Exit(f"--client-cert-auth: {error}") from None
 
 
 def _member(settings: _Settings) -> _Member:
@@ -544,6 +579,7 @@ def _member(settings: _Settings) -> _Member:
         raise settings.refuse("initial-advertise-peer-urls", "it gives its member one peer URL")
     host, port = _listen_address(settings)
     return _Member(
+        tls=_tls(settings),
         name=name,
         data_dir=data_dir,
         host=host,
@@ -554,6 +590,22 @@ def _member(settings: _Settings) -> _Member:
         initial_cluster=initial,
         token=settings.text("initial-cluster-token"),
     )
+
+
+def _tls(settings: _Settings) -> _TLSSettings | None:
+    """etcd serves TLS on an https listen URL, which needs --cert-file and --key-file; on an http one
+    it serves plain HTTP, whatever TLS flags are given."""
+    urls = settings.items("listen-client-urls")
+    secure = [url for url in urls if url.startswith("https:")]
+    if not secure:
+        return None
+    if len(secure) != len(urls):
+        raise settings.refuse("listen-client-urls", "it listens on one address, with TLS or without")
+    cert, key = settings.text("cert-file"), settings.text("key-file")
+    if not cert or not key:
+        raise _Exit(f"TLS key/cert (--cert-file, --key-file) must be provided for client url {secure[0]} with HTTPS scheme")
+    auth = settings.value("client-cert-auth") is True
+    return _TLSSettings(cert, key, settings.text("trusted-ca-file"), auth)
 
 
 def _listen_address(settings: _Settings) -> tuple[str, int]:
@@ -648,6 +700,7 @@ def main(argv: list[str] | None = None) -> int:
                 token=member.token,
                 peer_urls=member.peer_urls,
                 advertise_client_urls=member.advertise_client_urls,
+                tls=member.tls.context() if member.tls else None,
             )
             try:
                 fake.start()
@@ -690,7 +743,10 @@ def main(argv: list[str] | None = None) -> int:
         log("info", "starting local member", {"local-member-id": cluster.leader.hex_id, "cluster-id": format(cluster.id, "x")})
         log("info", "ready to serve client requests")
         address = _address(fake.host, fake.port)
-        log("info", "serving client traffic insecurely; this is strongly discouraged!", {"address": address})
+        if member.tls:
+            log("info", "serving client traffic securely", {"address": address})
+        else:
+            log("info", "serving client traffic insecurely; this is strongly discouraged!", {"address": address})
         stop.wait()
         log("info", "received signal; shutting down", {"signal": "interrupt" if received[0] == signal.SIGINT else "terminated"})
         fake.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import select
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -156,11 +157,22 @@ def write_answer(sock: socket.socket, method: str, answer: Answer, stopping: thr
 
 
 def _peer_closed(sock: socket.socket) -> bool:
+    """Whether the client of a held wait went away. Over TLS nothing can be peeked at: a client that
+    sends anything while it waits (python-etcd never does) is taken as gone too."""
     readable, _, _ = select.select([sock], (), (), 0)
     if not readable:
         return False
     try:
+        if isinstance(sock, ssl.SSLSocket):
+            sock.setblocking(False)
+            try:
+                sock.recv(1)
+            finally:
+                sock.setblocking(True)
+            return True
         return sock.recv(1, socket.MSG_PEEK) == b""
+    except ssl.SSLWantReadError:  # part of a TLS record: nothing to read yet
+        return False
     except OSError:
         return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -22,10 +23,11 @@ if TYPE_CHECKING:
 class _Listener:
     """One member's client port: an accepting thread and a thread per connection."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, tls: ssl.SSLContext | None) -> None:
         self.api: Api | None = None  # set before it serves
         self.host = host
         self.port = port
+        self.tls = tls
         self._socket: socket.socket | None = None
         self._threads: list[threading.Thread] = []
         self._connections: set[socket.socket] = set()
@@ -78,10 +80,34 @@ class _Listener:
     def _serve(self, connection: socket.socket, stopping: threading.Event) -> None:
         assert self.api is not None
         try:
+            if self.tls is not None:
+                secure = self._handshake(connection)
+                if secure is None:
+                    return
+                connection = secure
             serve_connection(connection, self.api.handle, stopping)
         finally:
             with self._lock:
                 self._connections.discard(connection)
+
+    def _handshake(self, connection: socket.socket) -> ssl.SSLSocket | None:
+        """The connection over TLS; None when the handshake fails (no client certificate, not TLS at
+        all, ...), and then it is closed, as etcd closes it."""
+        assert self.tls is not None
+        secure = self.tls.wrap_socket(connection, server_side=True, do_handshake_on_connect=False)
+        with self._lock:  # stop() closes the TLS socket from now on
+            self._connections.discard(connection)
+            self._connections.add(secure)
+        try:
+            secure.settimeout(10)
+            secure.do_handshake()
+        except OSError:
+            with self._lock:
+                self._connections.discard(secure)
+            secure.close()
+            return None
+        secure.settimeout(None)
+        return secure
 
     def stop(self) -> None:
         """Close the port and every connection to it, and wait for their threads to end."""
@@ -110,7 +136,8 @@ class FakeEtcd:
     time unless `frozen_clock=True`; `advance(seconds)` moves it on and expires what is due at once.
     `name`, `token` and `peer_urls` make the member and cluster IDs etcd would make from the same
     --name, --initial-cluster-token and --initial-advertise-peer-urls; `advertise_client_urls` is what
-    /v2/members and /v2/machines list (by default the URL it serves on).
+    /v2/members and /v2/machines list (by default the URL it serves on). `tls` (made by
+    `etcd_fake.tls.server_context`) serves https, as etcd does with --cert-file and --key-file.
     """
 
     clock: Clock
@@ -127,6 +154,7 @@ class FakeEtcd:
         frozen_clock: bool = False,
         peer_urls: list[str] | None = None,
         advertise_client_urls: list[str] | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         if members < 1:
             raise ValueError(f"a cluster has at least one member, not {members}")
@@ -143,6 +171,7 @@ class FakeEtcd:
         self._peer_urls = peer_urls or [f"http://localhost:{2380 + 2 * i}" for i in range(members)]
         self._token = token
         self._advertised = advertise_client_urls
+        self._tls = tls
         self._listeners: list[_Listener] = []
         self._ticker: threading.Thread | None = None
         self._stopped = threading.Event()
@@ -151,7 +180,7 @@ class FakeEtcd:
     def start(self) -> Self:
         if self.cluster is not None:
             raise RuntimeError("this FakeEtcd is already started")
-        listeners = [_Listener(self._host, port) for port in self._ports]
+        listeners = [_Listener(self._host, port, self._tls) for port in self._ports]
         try:
             for listener in listeners:
                 listener.bind()
@@ -160,7 +189,7 @@ class FakeEtcd:
                 listener.stop()
             raise
         members = [
-            Member(name, [peer], self._advertised or [_url(self._host, listener.port)], self._token)
+            Member(name, [peer], self._advertised or [self._url(listener.port)], self._token)
             for name, peer, listener in zip(self._names, self._peer_urls, listeners)
         ]
         cluster = Cluster(members, self.clock)
@@ -219,16 +248,24 @@ class FakeEtcd:
 
     @property
     def url(self) -> str:
-        return _url(self._host, self.port)
+        return self._url(self.port)
 
     @property
     def urls(self) -> list[str]:
-        return [_url(self._host, port) for port in self.ports]
+        return [self._url(port) for port in self.ports]
+
+    def _url(self, port: int) -> str:
+        scheme = "https" if self._tls else "http"
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"{scheme}://{host}:{port}"
 
     def client(self, **options: Any) -> etcd.Client:
-        """A python-etcd Client for this server (for several members, one that reconnects among them)."""
+        """A python-etcd Client for this server (for several members, one that reconnects among them).
+        With TLS, pass python-etcd's own `ca_cert=` (and `cert=` where client certificates are required)."""
         import etcd  # python-etcd is needed only here
 
+        if self._tls:
+            options.setdefault("protocol", "https")
         if len(self._listeners) > 1:
             hosts = tuple((self._host, port) for port in self.ports)
             return etcd.Client(host=hosts, allow_reconnect=True, **options)
@@ -252,7 +289,3 @@ class FakeEtcd:
         if not listener.running:
             listener.bind()
             listener.serve()
-
-
-def _url(host: str, port: int) -> str:
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

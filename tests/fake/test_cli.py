@@ -187,8 +187,9 @@ def test_flags_from_environment_variables(tmp_path: Path) -> None:
         (["--enable-v2=false"], {}, 1, "--enable-v2"),
         (["--initial-cluster", "m0={peer},m1=http://127.0.0.1:1"], {}, 1, "cannot honour --initial-cluster="),
         (["--initial-cluster-state", "existing"], {}, 1, "cannot honour --initial-cluster-state=existing"),
-        (["--cert-file", "server.crt"], {}, 1, "cannot honour --cert-file=server.crt"),
-        (["--client-cert-auth"], {}, 1, "cannot honour --client-cert-auth=true"),
+        (["--peer-cert-file", "peer.crt"], {}, 1, "cannot honour --peer-cert-file=peer.crt"),
+        (["--listen-peer-urls", "https://127.0.0.1:1"], {}, 1, "cannot honour --listen-peer-urls=https://127.0.0.1:1"),
+        (["--ca-file", "ca.crt"], {}, 2, "flag provided but not defined: -ca-file"),  # gone from etcd 3.5
         (["--listen-metrics-urls", "http://127.0.0.1:1"], {}, 1, "cannot honour --listen-metrics-urls="),
         (["--proxy", "on"], {}, 1, "cannot honour --proxy=on"),
     ],
@@ -259,3 +260,20 @@ def test_the_readmes_command(tmp_path: Path) -> None:
         process.terminate()
         process.communicate(timeout=5)
     assert process.returncode == 0
+
+
+def test_https_needs_a_certificate_and_key(tmp_path: Path) -> None:
+    """etcd's own message; and a certificate it cannot read stops it as its listener fails."""
+    port = free_port()
+    https = ["--listen-client-urls", f"https://{HOST}:{port}", "--advertise-client-urls", f"https://{HOST}:{port}"]
+    result = run([*etcd_flags(free_port(), free_port()), *https], tmp_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    needed = f"TLS key/cert (--cert-file, --key-file) must be provided for client url https://{HOST}:{port} with HTTPS scheme"
+    assert needed in result.stderr
+    missing = run([*etcd_flags(free_port(), free_port()), *https, "--cert-file", "none.crt", "--key-file", "none.key"], tmp_path)
+    assert missing.returncode == 1 and missing.stderr.count("\n") == 1, missing.stderr
+    assert "--cert-file=none.crt: listener failed: open none.crt: no such file or directory" in missing.stderr
+    (tmp_path / "junk.crt").write_text("not a certificate")
+    junk = run([*etcd_flags(free_port(), free_port()), *https, "--cert-file", "junk.crt", "--key-file", "junk.crt"], tmp_path)
+    assert junk.returncode == 1 and junk.stderr.count("\n") == 1, junk.stderr
+    assert "--cert-file=junk.crt, --key-file=junk.crt: listener failed:" in junk.stderr

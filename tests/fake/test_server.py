@@ -28,13 +28,13 @@ def fake() -> Iterator[FakeEtcd]:
 
 def _sockets_on(ports: list[int]) -> set[str]:
     """This process's open TCP sockets whose own end is one of `ports` (the server's side)."""
-    inodes = set()
+    inodes: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
             if int(fields[1].rsplit(":", 1)[1], 16) in ports:
                 inodes.add(f"socket:[{fields[9]}]")
-    open_here = set()
+    open_here: set[str] = set()
     for fd in os.listdir("/proc/self/fd"):
         try:
             open_here.add(os.readlink(f"/proc/self/fd/{fd}"))
