@@ -236,7 +236,10 @@ def newcomer(session: nox.Session) -> None:
     the operating system's Python on PATH (no pyenv, no CI), so that it keeps working there."""
     os_python = Path("/usr/bin/python3")
     if not os_python.exists():
-        session.skip(f"{os_python} does not exist: this machine has no OS Python to try the README's command with")
+        missing = f"{os_python} does not exist: this machine has no OS Python to try the README's command with"
+        if IN_CI:  # CI proves the newcomer's path: a machine without it cannot
+            session.error(missing)
+        session.skip(missing)
     command = _readme_block("main-command")
     listed = ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"]  # what a clone would hold
     files = subprocess.run(listed, cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")

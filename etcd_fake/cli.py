@@ -679,7 +679,8 @@ def _address(host: str, port: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run as etcd runs: 2 for a flag its parser refuses, 1 for any other error, 0 once stopped by a signal."""
+    """Run as etcd runs: 2 for a flag its parser refuses, 1 for any other error; stopped by SIGTERM or
+    SIGINT, it shuts down cleanly and then dies of that signal, as etcd does (unless it is process 1)."""
     stop = threading.Event()
     received: list[int] = []
 
@@ -760,4 +761,7 @@ def main(argv: list[str] | None = None) -> int:
                 "advertise-client-urls": member.advertise_client_urls,
             },
         )
+    if os.getpid() != 1:
+        signal.signal(received[0], signal.SIG_DFL)
+        os.kill(os.getpid(), received[0])
     return 0
