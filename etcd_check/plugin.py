@@ -2,11 +2,13 @@
 
 Registered by entry point and off unless asked for; importing this module imports nothing but pytest.
 `--etcd-check` (or `=warn`) reports each distinct violation once as an EtcdTypeViolation warning at
-the caller's line; `--etcd-check=error` fails the test that made it. A summary closes the run.
+the caller's line; `--etcd-check=error` fails the test that made it. A summary closes the run. When
+the plugin cannot check, warn mode says why in one line and stands aside; error mode fails the run.
 """
 
 from __future__ import annotations
 
+import argparse
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,13 +28,26 @@ class EtcdTypeViolation(UserWarning):
     """A call into python-etcd whose arguments, result or returned values differ from the stubs."""
 
 
+class _Mode(argparse.Action):
+    """`--etcd-check`, `--etcd-check=warn` and `--etcd-check=error` are three whole options (argparse
+    matches an exact option string before splitting at `=`), so a bare `--etcd-check` takes no value
+    and never swallows the path after it."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None
+    ) -> None:
+        setattr(namespace, self.dest, (option_string or "").partition("=")[2] or "warn")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("etcd-check", "python-etcd calls checked against etcd-stubs")
     group.addoption(
         "--etcd-check",
-        nargs="?",
-        const="warn",
-        choices=["warn", "error"],
+        "--etcd-check=warn",
+        "--etcd-check=error",
+        action=_Mode,
+        nargs=0,
+        dest="etcd_check",
         default=None,
         help="check every call into python-etcd against the installed stubs: warn (the default) or error",
     )
@@ -62,38 +77,47 @@ def pytest_configure(config: pytest.Config) -> None:
     if mode is None:
         return
     state = _State(mode)
+    folder = Path(config.getoption("etcd_check_stubs") or STUBS)
+    reason = _start(state, folder)
+    if reason is not None and mode == "error":
+        # Asked to fail on any difference from the stubs, a run that cannot look for one fails.
+        raise pytest.UsageError(f"etcd-check: cannot check, so --etcd-check=error fails the run: {reason}")
     config.stash[_KEY] = state
     # Shown as warnings even where the project turns warnings into errors: --etcd-check=error is the
     # way to fail on them.
     config.addinivalue_line("filterwarnings", "default::etcd_check.plugin.EtcdTypeViolation")
-    state.notice = _start(state, Path(config.getoption("etcd_check_stubs") or STUBS))
+    if state.checker is not None:
+        members = len(state.checker.stubs.members)
+        state.notice = f"etcd-check: on ({mode}): {members} python-etcd members checked against {folder}"
+    else:
+        state.notice = f"etcd-check: off: {reason}"
 
 
-def _start(state: _State, stubs_folder: Path) -> str:
-    """Read the stubs and wrap python-etcd; a one-line reason instead when that cannot be done."""
+def _start(state: _State, stubs_folder: Path) -> str | None:
+    """Read the stubs and wrap python-etcd; the one-line reason when that cannot be done."""
     from importlib import metadata
 
     try:
         version = metadata.version("python-etcd")
     except metadata.PackageNotFoundError:
-        return "etcd-check: off: python-etcd is not installed"
+        return "python-etcd is not installed"
     if version != PYTHON_ETCD:
-        return f"etcd-check: off: python-etcd {version} is installed; the stubs describe {PYTHON_ETCD}"
+        return f"python-etcd {version} is installed; the stubs describe {PYTHON_ETCD}"
     try:
         metadata.version("typeguard")
     except metadata.PackageNotFoundError:
-        return 'etcd-check: off: typeguard is not installed (pip install "etcd-stubs[check]")'
+        return 'typeguard is not installed (pip install "etcd-stubs[check]")'
     from .stubs import StubError, load
 
     try:
         stubs = load(stubs_folder)
     except StubError as error:
-        return f"etcd-check: off: {error}"
+        return str(error)
     from .checker import Checker
 
     state.checker = Checker(stubs, state.pending.append)
     state.checker.install()
-    return f"etcd-check: on ({state.mode}): {len(stubs.members)} python-etcd members checked against {stubs_folder}"
+    return None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -119,9 +143,11 @@ def _flush(item: pytest.Item, state: _State, phase: str, *, failing: bool) -> No
         return
     if state.mode == "warn":
         for violation in found:
-            warnings.warn_explicit(
-                f"{violation.member}: {violation.message}", EtcdTypeViolation, violation.filename, violation.lineno
-            )
+            if violation not in state.warned:
+                state.warned.add(violation)
+                warnings.warn_explicit(
+                    f"{violation.member}: {violation.message}", EtcdTypeViolation, violation.filename, violation.lineno
+                )
     elif found and not failing:
         message = "\n".join(f"python-etcd call differs from the stubs ({phase}): {v}" for v in found)
         raise pytest.fail.Exception(message, pytrace=False)

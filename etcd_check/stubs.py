@@ -2,8 +2,8 @@
 
 The .pyi files are parsed, never imported. Each annotation is evaluated against python-etcd's real
 classes, with PEP 604 unions rewritten to typing.Union (so it works on Python 3.9), `MaybeNone` read as
-"None allowed", `Self` as the class it appears in, and the stubs' private TypedDicts rebuilt at run
-time. Nothing here holds a type of its own: every type comes from the stub files.
+"None allowed", `Unused` as object, `Self` as the class it appears in, and the stubs' private
+TypedDicts rebuilt at run time. Nothing here holds a type of its own: every type comes from the stub files.
 """
 
 from __future__ import annotations
@@ -89,6 +89,11 @@ class _Module:
             raise StubError(f"{self.name}.pyi: cannot evaluate {ast.unparse(node)!r}: {error}") from error
 
 
+# typeshed's helpers that the stubs use, at run time: MaybeNone is "None allowed" (beside the type it is
+# joined to), Unused is object (any value).
+_TYPESHED: dict[str, Any] = {"MaybeNone": type(None), "Unused": object}
+
+
 def _runtime_module(stub_module: str) -> str:
     return "etcd" if stub_module == "__init__" else f"etcd.{stub_module}"
 
@@ -108,10 +113,9 @@ def _import_names(tree: ast.Module, module: str) -> dict[str, Any]:
             for alias in node.names:
                 bound = alias.asname or alias.name
                 if base == "_typeshed":
-                    # MaybeNone is "None allowed" at run time; no other helper is used by the stubs.
-                    if alias.name != "MaybeNone":
+                    if alias.name not in _TYPESHED:
                         raise StubError(f"{module}.pyi imports _typeshed.{alias.name}, which has no run-time meaning here")
-                    names[bound] = type(None)
+                    names[bound] = _TYPESHED[alias.name]
                     continue
                 source = importlib.import_module(base)
                 if hasattr(source, alias.name):
@@ -251,11 +255,14 @@ def _members(module: _Module, node: ast.ClassDef, owner: type) -> list[Member]:
             found[statement.name].signatures.append(signature)  # another overload
         else:
             found[statement.name] = Member(owner, statement.name, [signature])
-    for member in found.values():
+    # A member with nothing at run time to call is a fact for checkers only (EtcdResult.__bool__); stubtest
+    # allows only those its allowlists (tests/stubtest/) name.
+    members = [member for member in found.values() if hasattr(owner, member.name)]
+    for member in members:
         if member.name not in vars(owner):
             # Declared on the stub's class but inherited at run time (an exception's __init__ is its base's).
             raise StubError(f"{member.label} is declared by the stubs but not defined by python-etcd's {owner.__name__}")
-    return list(found.values())
+    return members
 
 
 def _attributes(module: _Module, node: ast.ClassDef, owner: type) -> dict[str, tuple[Any, str]]:

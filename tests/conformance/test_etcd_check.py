@@ -24,6 +24,16 @@ from .servers import Cluster, etcd_binary
 SUMMARY = re.compile(r"^(?P<count>\d+) distinct violations; (?P<calls>\d+) calls checked over (?P<members>\d+) members:$", re.M)
 
 
+@pytest.mark.skipif(
+    os.environ.get("NOX_CURRENT_SESSION", "").partition("-")[0] != "conformance",
+    reason="nox's conformance session runs the live suite with --etcd-check=error; this proves it is on there",
+)
+def test_the_conformance_session_is_checked(pytestconfig: pytest.Config) -> None:
+    """The live suite's calls are checked, in error mode: were the plugin off, nothing would be."""
+    assert pytestconfig.getoption("etcd_check") == "error", "nox -s conformance runs without --etcd-check=error"
+    assert hasattr(etcd.Client.write, "__wrapped__"), "--etcd-check=error is given, yet python-etcd is not wrapped"
+
+
 def run_pytest(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
     proc = isolated_pytest.run_pytest(folder, *args, env=env)
     assert "etcd-check: on" in proc.stdout, proc.stdout + proc.stderr
