@@ -1,7 +1,8 @@
-from _typeshed import MaybeNone
+from _typeshed import MaybeNone, Unused
 from collections.abc import Generator, Mapping
 from logging import NullHandler as NullHandler
-from typing import Any, ClassVar, NoReturn, Protocol, overload, type_check_only
+from typing import Any, ClassVar, Literal, NoReturn, Protocol, overload, type_check_only
+from typing_extensions import deprecated
 
 from . import client as client, lock as lock
 from .client import Client as Client
@@ -36,31 +37,36 @@ class EtcdResult:
     etcd_index: int
     raft_index: int
 
-    # `node` defaults to None at run time, but None raises TypeError: it must be given.
+    # `node` defaults to None at run time, but None raises TypeError: it must be given. Other keywords are
+    # taken and dropped (`**kwdargs` is never read).
     @overload
     def __init__(
-        self, action: str | None, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: object
+        self, action: str | None, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: Unused
     ) -> None: ...
     @overload
     def __init__(
-        self, action: str | None = None, *, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: object
+        self, action: str | None = None, *, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: Unused
     ) -> None: ...
     # A response dict unpacked whole, `EtcdResult(**response)`: python-etcd stores `action` as it is
     # and only indexes `node`, and a checker types a literal response's values as their join
     # (object), so this form takes any values; `node` must still be given.
     @overload
-    def __init__(self, *, action: object = None, node: object, prevNode: object = None, **kwdargs: object) -> None: ...
+    def __init__(self, *, action: object = None, node: object, prevNode: object = None, **kwdargs: Unused) -> None: ...
 
     def parse_headers(self, response: _HasHeaders) -> None: ...
     def get_subtree(self, leaves_only: bool = False) -> Generator[EtcdResult]: ...
     @property
     def leaves(self) -> Generator[EtcdResult]: ...
     @property
+    @deprecated("Deprecated, use EtcdResult.leaves instead")
     def children(self) -> Generator[EtcdResult]: ...
     def __eq__(self, other: object) -> bool: ...
     def __ne__(self, other: object) -> bool: ...
     # Defining __eq__ without __hash__ makes instances unhashable.
     __hash__: ClassVar[None]  # type: ignore[assignment]
+    # Not defined at run time: with neither __bool__ nor __len__, every instance is true, so
+    # `result and result.value` is the value.
+    def __bool__(self) -> Literal[True]: ...
 
 class EtcdException(Exception):
     # None for errors raised by the client itself; the server's error JSON (plus "status") otherwise.

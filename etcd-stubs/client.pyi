@@ -1,9 +1,10 @@
 import builtins
+from _typeshed import Unused
 from collections.abc import Generator
-from typing import Any, ClassVar, Final, Literal, NoReturn, TypedDict, overload, type_check_only
+from typing import Any, ClassVar, Final, NoReturn, TypedDict, type_check_only
 from typing_extensions import Unpack
 
-from urllib3 import BaseHTTPResponse, HTTPResponse, PoolManager, Timeout
+from urllib3 import BaseHTTPResponse, PoolManager, Timeout
 
 from . import EtcdResult
 
@@ -57,8 +58,7 @@ class Client:
     password: str | None
     # Overwritten with the server's cluster id by every response that carries one.
     expected_cluster_id: str | None
-    # Set by __init__ from its arguments; subclasses (patroni's) read and reset them. `_read_timeout`
-    # stays a number: __init__ compares it with 0.
+    # Set by __init__ from its arguments. `_read_timeout` stays a number: __init__ compares it with 0.
     _protocol: str
     _base_uri: str
     _machines_cache: list[str]
@@ -67,16 +67,19 @@ class Client:
     _use_proxies: bool
     _allow_reconnect: bool
     _lock_prefix: str
-    # `_version` and `_cluster_version` (None until the first version read) are left out: patroni's v3
-    # client reuses `_cluster_version` for a tuple of ints, and no code reads python-etcd's.
+    # None from __init__ until `version` or `cluster_version` is first read; then the server's version
+    # strings ("3.5.1", "3.5.0") from its /version answer.
+    _version: str | None
+    _cluster_version: str | None
     # Set by the first `members` read.
     _members: dict[str, dict[str, Any]]
 
-    # A tuple of (host, port) pairs needs allow_reconnect=True; without it the constructor raises EtcdException.
-    @overload
+    # `host` is a str or a tuple of (host, port) pairs: python-etcd tests isinstance(host, tuple), so a list
+    # is formatted into a broken URL. A tuple also needs allow_reconnect=True (EtcdException at once
+    # without it), which a checker could tell only from a literal True, not from a bool flag.
     def __init__(
         self,
-        host: str = "127.0.0.1",
+        host: str | tuple[tuple[str, int], ...] = "127.0.0.1",
         port: int = 4001,
         srv_domain: str | None = None,
         version_prefix: str = "/v2",
@@ -93,48 +96,6 @@ class Client:
         per_host_pool_size: int = 10,
         lock_prefix: str = "/_locks",
     ) -> None: ...
-    @overload
-    def __init__(
-        self,
-        host: tuple[tuple[str, int], ...],
-        port: int = 4001,
-        srv_domain: str | None = None,
-        version_prefix: str = "/v2",
-        read_timeout: float = 60,
-        allow_redirect: bool = True,
-        protocol: str = "http",
-        cert: str | tuple[str, str] | None = None,
-        ca_cert: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        allow_reconnect: Literal[True],
-        use_proxies: bool = False,
-        expected_cluster_id: str | None = None,
-        per_host_pool_size: int = 10,
-        lock_prefix: str = "/_locks",
-    ) -> None: ...
-    @overload
-    def __init__(
-        self,
-        host: tuple[tuple[str, int], ...],
-        port: int,
-        srv_domain: str | None,
-        version_prefix: str,
-        read_timeout: float,
-        allow_redirect: bool,
-        protocol: str,
-        cert: str | tuple[str, str] | None,
-        ca_cert: str | None,
-        username: str | None,
-        password: str | None,
-        allow_reconnect: Literal[True],
-        use_proxies: bool = False,
-        expected_cluster_id: str | None = None,
-        per_host_pool_size: int = 10,
-        lock_prefix: str = "/_locks",
-    ) -> None: ...
-
     def __del__(self) -> None: ...
     @property
     def base_uri(self) -> str: ...
@@ -170,9 +131,8 @@ class Client:
     def key_endpoint(self) -> str: ...
     def __contains__(self, key: str) -> bool: ...
     # `value` is sent as a form field and etcd stores it as text, so it reads back as str; None sends
-    # nothing. `dir` and `append` are only tested for truth; taking int as well keeps a forwarded dict
-    # of mixed int/bool options (PyTorch's `write(key, value, ttl, **kwargs)`) type-correct under mypy,
-    # which checks the dict's value type against every parameter it could fill.
+    # nothing. `dir` and `append` are only tested for truth (`if dir:`, `append and ...`), so 0 and 1
+    # work as well as False and True.
     def write(
         self,
         key: str,
@@ -202,18 +162,20 @@ class Client:
     def eternal_watch(
         self, key: str, index: int | None = None, recursive: bool | None = None
     ) -> Generator[EtcdResult, None, NoReturn]: ...
-    def get_lock(self, *args: object, **kwargs: object) -> NoReturn: ...
+    # Raises NotImplementedError whatever it is given.
+    def get_lock(self, *args: Unused, **kwargs: Unused) -> NoReturn: ...
     @property
     def election(self) -> NoReturn: ...
-    # `params` is a dict: only a dict with wait="true" turns a read time-out into EtcdWatchTimedOut, and
-    # subclasses (patroni's) override this with a dict parameter. `timeout` reaches urllib3, which also
-    # takes a urllib3.Timeout, but patroni's override takes `float | None`: widening it here would make
-    # that override incompatible, so the stubs keep the numbers that python-etcd itself passes.
+    # `params` is a dict: python-etcd's own callers pass one, and only a dict with wait="true" turns a read
+    # time-out into EtcdWatchTimedOut. `timeout` reaches urllib3 as it is (None means the client's
+    # read_timeout, 0 no time-out), so a urllib3.Timeout goes too: read() hands its own `timeout` here.
     def api_execute(
-        self, path: str, method: str, params: dict[str, Any] | None = None, timeout: float | None = None
+        self, path: str, method: str, params: dict[str, Any] | None = None, timeout: float | Timeout | None = None
     ) -> BaseHTTPResponse: ...
-    # The body is json.dumps(params), so any JSON-serialisable value goes.
-    def api_execute_json(self, path: str, method: str, params: Any = None, timeout: float | None = None) -> BaseHTTPResponse: ...
+    # The body is json.dumps(params), so any JSON-serialisable value goes; `timeout` as for api_execute.
+    def api_execute_json(
+        self, path: str, method: str, params: Any = None, timeout: float | Timeout | None = None
+    ) -> BaseHTTPResponse: ...
     def _set_version_info(self) -> None: ...
     def _discover(self, domain: str) -> tuple[tuple[str, int], ...]: ...
     def _stats(self, what: str = "self") -> dict[str, Any]: ...
@@ -221,9 +183,9 @@ class Client:
     def _result_from_response(self, response: BaseHTTPResponse) -> EtcdResult: ...
     def _next_server(self, cause: BaseException | None = None) -> str: ...
     def _check_cluster_id(self, response: BaseHTTPResponse) -> None: ...
-    # Returns the response when its status is 200 or 201 and raises the matching EtcdException otherwise.
-    # It is always an HTTPResponse (requests are made with preload_content=False), as patroni's override
-    # says. The result is left open: subclasses override this hook with their own decoding (patroni's v3
-    # client returns the JSON as a dict).
-    def _handle_server_response(self, response: HTTPResponse) -> Any: ...
+    # Returns the response it is given when its status is 200 or 201, and raises the matching EtcdException
+    # otherwise. python-etcd feeds it what urllib3's request methods return: `machines` calls
+    # `http.request(...)` without preload_content=False, and urllib3 2 types every such answer as a
+    # BaseHTTPResponse (its HTTP/2 and Emscripten responses are no HTTPResponse).
+    def _handle_server_response(self, response: BaseHTTPResponse) -> BaseHTTPResponse: ...
     def _get_headers(self) -> dict[str, str]: ...

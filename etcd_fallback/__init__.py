@@ -7,7 +7,7 @@ module when it is installed and this one otherwise.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NoReturn, overload
 
 from . import client as client, lock as lock
 from ._stub import EtcdStubError as EtcdStubError
@@ -16,11 +16,17 @@ from .lock import Lock as Lock
 
 # Annotations only: not imported at run time, to keep the import cheap.
 if TYPE_CHECKING:
-    from _typeshed import MaybeNone
+    from _typeshed import MaybeNone, Unused
     from collections.abc import Generator, Mapping
     from logging import NullHandler as NullHandler
+    from typing_extensions import deprecated as _deprecated
 
     from etcd import _HasHeaders  # the stubs' own protocol
+else:
+
+    def _deprecated(message: str) -> Any:
+        # python-etcd only says so in a docstring and warns nothing at run time: a mark for the checkers.
+        return lambda function: function
 
 
 if not TYPE_CHECKING:
@@ -62,14 +68,14 @@ class EtcdResult:
 
     @overload
     def __init__(
-        self, action: str | None, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: object
+        self, action: str | None, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: Unused
     ) -> None: ...
     @overload
     def __init__(
-        self, action: str | None = None, *, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: object
+        self, action: str | None = None, *, node: Mapping[str, Any], prevNode: Mapping[str, Any] | None = None, **kwdargs: Unused
     ) -> None: ...
     @overload
-    def __init__(self, *, action: object = None, node: object, prevNode: object = None, **kwdargs: object) -> None: ...
+    def __init__(self, *, action: object = None, node: object, prevNode: object = None, **kwdargs: Unused) -> None: ...
     def __init__(
         self,
         action: object = None,
@@ -90,6 +96,7 @@ class EtcdResult:
         raise EtcdStubError("etcd.EtcdResult.leaves")
 
     @property
+    @_deprecated("Deprecated, use EtcdResult.leaves instead")
     def children(self) -> Generator[EtcdResult]:
         raise EtcdStubError("etcd.EtcdResult.children")
 
@@ -101,6 +108,12 @@ class EtcdResult:
 
     # Defining __eq__ without __hash__ makes instances unhashable, as in python-etcd.
     __hash__: ClassVar[None]  # type: ignore[assignment]  # pyright: ignore[reportIncompatibleMethodOverride]
+
+    if TYPE_CHECKING:
+        # For the checkers only, as in the stubs: python-etcd defines no __bool__ (nor __len__), so every
+        # instance is true.
+        def __bool__(self) -> Literal[True]:
+            return True
 
 
 class EtcdException(Exception):

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, NoReturn, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn
 
 from ._stub import EtcdStubError
 
 # Annotations only: not imported at run time, to keep the import cheap. The option sets and aliases
 # are the stubs' own (etcd-stubs ships beside this package), so both always say the same.
 if TYPE_CHECKING:
+    from _typeshed import Unused
     from collections.abc import Generator
     from typing_extensions import Unpack
 
     from etcd.client import _DeleteOptions, _ReadOptions, _RefreshOptions, _WriteOptions
-    from urllib3 import BaseHTTPResponse, HTTPResponse, PoolManager, Timeout
+    from urllib3 import BaseHTTPResponse, PoolManager, Timeout
 
     from . import EtcdResult
 
@@ -41,69 +42,10 @@ class Client:
     _use_proxies: bool
     _allow_reconnect: bool
     _lock_prefix: str
+    _version: str | None
+    _cluster_version: str | None
     _members: dict[str, dict[str, Any]]
 
-    @overload
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 4001,
-        srv_domain: str | None = None,
-        version_prefix: str = "/v2",
-        read_timeout: float = 60,
-        allow_redirect: bool = True,
-        protocol: str = "http",
-        cert: str | tuple[str, str] | None = None,
-        ca_cert: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        allow_reconnect: bool = False,
-        use_proxies: bool = False,
-        expected_cluster_id: str | None = None,
-        per_host_pool_size: int = 10,
-        lock_prefix: str = "/_locks",
-    ) -> None: ...
-    @overload
-    def __init__(
-        self,
-        host: tuple[tuple[str, int], ...],
-        port: int = 4001,
-        srv_domain: str | None = None,
-        version_prefix: str = "/v2",
-        read_timeout: float = 60,
-        allow_redirect: bool = True,
-        protocol: str = "http",
-        cert: str | tuple[str, str] | None = None,
-        ca_cert: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        allow_reconnect: Literal[True],
-        use_proxies: bool = False,
-        expected_cluster_id: str | None = None,
-        per_host_pool_size: int = 10,
-        lock_prefix: str = "/_locks",
-    ) -> None: ...
-    @overload
-    def __init__(
-        self,
-        host: tuple[tuple[str, int], ...],
-        port: int,
-        srv_domain: str | None,
-        version_prefix: str,
-        read_timeout: float,
-        allow_redirect: bool,
-        protocol: str,
-        cert: str | tuple[str, str] | None,
-        ca_cert: str | None,
-        username: str | None,
-        password: str | None,
-        allow_reconnect: Literal[True],
-        use_proxies: bool = False,
-        expected_cluster_id: str | None = None,
-        per_host_pool_size: int = 10,
-        lock_prefix: str = "/_locks",
-    ) -> None: ...
     def __init__(
         self,
         host: str | tuple[tuple[str, int], ...] = "127.0.0.1",
@@ -248,7 +190,7 @@ class Client:
     ) -> Generator[EtcdResult, None, NoReturn]:
         raise EtcdStubError("etcd.Client.eternal_watch()")
 
-    def get_lock(self, *args: object, **kwargs: object) -> NoReturn:
+    def get_lock(self, *args: Unused, **kwargs: Unused) -> NoReturn:
         raise EtcdStubError("etcd.Client.get_lock()")
 
     @property
@@ -256,11 +198,13 @@ class Client:
         raise EtcdStubError("etcd.Client.election")
 
     def api_execute(
-        self, path: str, method: str, params: dict[str, Any] | None = None, timeout: float | None = None
+        self, path: str, method: str, params: dict[str, Any] | None = None, timeout: float | Timeout | None = None
     ) -> BaseHTTPResponse:
         raise EtcdStubError("etcd.Client.api_execute()")
 
-    def api_execute_json(self, path: str, method: str, params: Any = None, timeout: float | None = None) -> BaseHTTPResponse:
+    def api_execute_json(
+        self, path: str, method: str, params: Any = None, timeout: float | Timeout | None = None
+    ) -> BaseHTTPResponse:
         raise EtcdStubError("etcd.Client.api_execute_json()")
 
     def _set_version_info(self) -> None:
@@ -284,7 +228,7 @@ class Client:
     def _check_cluster_id(self, response: BaseHTTPResponse) -> None:
         raise EtcdStubError("etcd.Client._check_cluster_id()")
 
-    def _handle_server_response(self, response: HTTPResponse) -> Any:
+    def _handle_server_response(self, response: BaseHTTPResponse) -> BaseHTTPResponse:
         raise EtcdStubError("etcd.Client._handle_server_response()")
 
     def _get_headers(self) -> dict[str, str]:

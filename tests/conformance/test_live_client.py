@@ -112,7 +112,11 @@ def test_directory_and_recursive_read(client: etcd.Client, base: str) -> None:
     check(tree._children, list[NodeJSON])
     leaves = check(assert_type(tree.leaves, Generator[etcd.EtcdResult, None, None]), Generator[etcd.EtcdResult, None, None])
     assert [leaf.key for leaf in leaves] == [f"{base}/d/a", f"{base}/d/sub/b"]
-    children = check(assert_type(tree.children, Generator[etcd.EtcdResult, None, None]), Generator[Any, Any, Any])
+    # Deprecated in python-etcd's docstring, which the stubs say with @deprecated.
+    children = check(
+        assert_type(tree.children, Generator[etcd.EtcdResult, None, None]),  # pyright: ignore[reportDeprecated]  # pyrefly: ignore[deprecated]  # ty: ignore[deprecated]
+        Generator[Any, Any, Any],
+    )
     for child in children:
         check_node(child, action=None, key=child.key, value=child.value, has_index=False)
     subtree = check(assert_type(tree.get_subtree(), Generator[etcd.EtcdResult, None, None]), Generator[Any, Any, Any])
@@ -213,7 +217,11 @@ def test_client_properties_and_attributes(client: etcd.Client, server: Cluster) 
     check(assert_type(client._allow_reconnect, bool), bool)
     check(assert_type(client._lock_prefix, str), str)
     fresh = etcd.Client(host=HOST, port=client.port)
+    check(assert_type(fresh._version, "str | None"), None)
+    check(assert_type(fresh._cluster_version, "str | None"), None)
     check(assert_type(fresh._set_version_info(), None), None)
+    check(assert_type(fresh._version, "str | None"), str)
+    check(assert_type(fresh._cluster_version, "str | None"), str)
     assert client.members  # the first read sets _members
     check(assert_type(client._members, dict[str, dict[str, Any]]), dict[str, dict[str, Any]])
     check(assert_type(etcd.Client._MGET, Literal["GET"]), Literal["GET"])
@@ -248,7 +256,11 @@ def test_protected_request_api(client: etcd.Client, base: str) -> None:
     own = client.http.request(client._MGET, url, headers=client._get_headers(), preload_content=False)
     assert isinstance(own, HTTPResponse)
     check(assert_type(client._check_cluster_id(own), None), None)
-    check(assert_type(client._handle_server_response(own), Any), HTTPResponse)
+    check(assert_type(client._handle_server_response(own), BaseHTTPResponse), HTTPResponse)
+    # What `machines` feeds it: urllib3's answer as http.request returns it, content preloaded.
+    machines = client.http.request(client._MGET, client._base_uri + "/v2/machines", headers=client._get_headers())
+    assert client._handle_server_response(machines) is machines
+    check(assert_type(client._handle_server_response(machines).data, bytes), bytes)
     check_node(
         check(assert_type(client._result_from_response(own), etcd.EtcdResult), etcd.EtcdResult),
         action="get",
@@ -278,6 +290,31 @@ def test_urllib3_timeouts_go_through(client: etcd.Client, base: str) -> None:
     check_node(check(assert_type(read, etcd.EtcdResult), etcd.EtcdResult), action="get", key=f"{base}/t", value="v")
     with pytest.raises(etcd.EtcdWatchTimedOut):
         client.watch(f"{base}/t", index=read.modifiedIndex + 1, timeout=Timeout(connect=2, read=0.2))
+    # read() hands it to api_execute, which hands it to urllib3.
+    path = f"/v2/keys{base}/t"
+    response = client.api_execute(path, "GET", timeout=Timeout(connect=2, read=10))
+    check(assert_type(response, BaseHTTPResponse), HTTPResponse)
+    assert json.loads(response.data)["node"]["value"] == "v"
+    with pytest.raises(etcd.EtcdWatchTimedOut):
+        client.api_execute(path, "GET", {"wait": "true", "waitIndex": read.modifiedIndex + 1}, Timeout(connect=2, read=0.2))
+    raw = client.api_execute_json("/v2/auth/enable", "GET", timeout=Timeout(total=5))
+    check(assert_type(raw, BaseHTTPResponse), HTTPResponse)
+
+
+def test_every_result_is_true(client: etcd.Client, base: str) -> None:
+    """No __bool__ and no __len__ in python-etcd: a result is always true (the stubs' `__bool__`), so
+    `result and result.value` is the value and `maybe and maybe.value` narrows an Optional result."""
+    assert "__bool__" not in dir(etcd.EtcdResult) and "__len__" not in dir(etcd.EtcdResult)
+    written = client.write(f"{base}/k", "v")
+    directory = client.write(f"{base}/d", None, dir=True)
+    for result in (written, directory, client.read("/"), etcd.EtcdResult(node={})):
+        check(bool(result), Literal[True])
+
+    def value_of(maybe: etcd.EtcdResult | None) -> str | None:
+        return check(assert_type(maybe and maybe.value, "str | Any | None"), Optional[str])
+
+    assert value_of(client.read(f"{base}/k")) == "v"
+    assert value_of(None) is None
 
 
 def test_result_from_a_literal_response() -> None:

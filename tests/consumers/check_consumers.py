@@ -3,8 +3,10 @@
 Run by `nox -s consumers` in a venv holding torch, python-etcd, patroni's dependencies, mypy and
 pyright. Each project's files are checked by both checkers twice, without etcd-stubs and then with
 it, and every diagnostic the stubs add must be listed in expected.toml with its reason: a real bug
-in that code, a checker rule that fires whatever any stub says, or a config dict forwarded into
-`etcd.Client` (see the README). A listed diagnostic that no longer appears fails the check too.
+in that code, a checker rule that fires whatever any stub says, a config dict forwarded into
+`etcd.Client` (see the README), the project's own subclass being incompatible with python-etcd, a
+test's own mock data, or python-etcd's test helpers. A listed diagnostic that no longer appears fails
+the check too.
 
 Usage: check_consumers.py ROOT SDIST... (the project to install, then patroni's and salt's sdists)
 """
@@ -30,7 +32,14 @@ else:
 
 HERE = Path(__file__).parent
 EXPECTED = HERE / "expected.toml"
-KINDS = {"bug": "real bugs found", "inherent": "checker-inherent", "forwarded": "forwarded config", "not-api": "not API"}
+KINDS = {
+    "bug": "real bugs found",
+    "inherent": "checker-inherent",
+    "forwarded": "forwarded config",
+    "override": "own override",
+    "mock-input": "mock input",
+    "not-api": "not API",
+}
 MYPY_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): error: (?P<message>.*?)\s+\[(?P<code>[a-z-]+)\]$")
 
 # A diagnostic, as the expectations name it: the checker, the file (relative to the project's root),

@@ -11,13 +11,16 @@ import etcd
 from urllib3 import BaseHTTPResponse, HTTPResponse, PoolManager, Timeout
 
 
-def check_construction() -> None:
+def check_construction(flag: bool) -> None:
     assert_type(etcd.Client(), etcd.Client)
     # PyTorch's call shape: host and port positional.
     assert_type(etcd.Client("127.0.0.1", 2379, read_timeout=10, protocol="https", cert=("c", "k"), ca_cert="ca"), etcd.Client)
     assert_type(etcd.Client(host="h", port=2379, version_prefix="/v2", read_timeout=0.5, cert="both.pem"), etcd.Client)
     hosts = (("127.0.0.1", 2379), ("127.0.0.1", 2380))
     assert_type(etcd.Client(host=hosts, allow_reconnect=True), etcd.Client)
+    # A flag known only at run time: python-etcd checks it there.
+    assert_type(etcd.Client(host=hosts, allow_reconnect=flag), etcd.Client)
+    assert_type(etcd.Client(host="h" if flag else hosts, port=2379, allow_reconnect=flag), etcd.Client)
     assert_type(etcd.Client(hosts, 4001, None, "/v2", 60, True, "http", None, None, None, None, True), etcd.Client)
     assert_type(
         etcd.Client(
@@ -56,6 +59,8 @@ def check_attributes(c: etcd.Client) -> None:
     assert_type(c._use_proxies, bool)
     assert_type(c._allow_reconnect, bool)
     assert_type(c._lock_prefix, str)
+    assert_type(c._version, "str | None")
+    assert_type(c._cluster_version, "str | None")
     assert_type(c._members, dict[str, dict[str, Any]])
     assert_type(etcd.Client._MGET, Literal["GET"])
     assert_type(etcd.Client._MPUT, Literal["PUT"])
@@ -137,11 +142,15 @@ def check_protected_api(c: etcd.Client) -> None:
     assert_type(c.api_execute("/v2/keys/k", "PUT", params={"value": "v"}, timeout=1), BaseHTTPResponse)
     assert_type(c.api_execute_json("/v2/auth/users/u", "PUT", params={"user": "u"}), BaseHTTPResponse)
     assert_type(c.api_execute_json("/v2/auth/enable", c._MDELETE, None, 0), BaseHTTPResponse)
+    # The time-out goes to urllib3 as it is, as read() hands it on.
+    assert_type(c.api_execute("/v2/keys/k", "GET", {"wait": "true"}, Timeout(connect=2, read=10)), BaseHTTPResponse)
+    assert_type(c.api_execute_json("/v2/auth/enable", "GET", timeout=Timeout(total=5)), BaseHTTPResponse)
     assert_type(c.api_execute("/v2/machines", "GET").data, bytes)
     assert_type(c.__del__(), None)
     response = c.http.request("GET", c._base_uri + "/v2/keys/k", preload_content=False)
-    assert isinstance(response, HTTPResponse)
-    assert_type(c._handle_server_response(response), Any)
+    assert_type(c._handle_server_response(response), BaseHTTPResponse)
+    # What `machines` does: any urllib3 response, preloaded or not.
+    assert_type(c._handle_server_response(c.http.request("GET", c._base_uri + "/v2/machines")).data, bytes)
     assert_type(c._check_cluster_id(response), None)
     assert_type(c._result_from_response(response), etcd.EtcdResult)
     assert_type(c._get_headers(), dict[str, str])
@@ -157,31 +166,62 @@ def check_protected_api(c: etcd.Client) -> None:
 class ReconnectingClient(etcd.Client):
     """A subclass in the shape real code uses: it overrides the request path and reads protected state."""
 
-    def api_execute(self, path: str, method: str, params: Any = None, timeout: float | None = None) -> BaseHTTPResponse:
+    def api_execute(self, path: str, method: str, params: Any = None, timeout: float | Timeout | None = None) -> BaseHTTPResponse:
         self._machines_cache.append(self._base_uri)
         return super().api_execute(path, method, params, timeout if timeout is not None else self._read_timeout)
 
 
 class FailoverClient(etcd.Client):
-    """patroni's shape: a config dict forwarded to the constructor, overrides with dict parameters and an
-    HTTPResponse, and the protected flags reset."""
+    """patroni's shape: a config dict forwarded to the constructor, its own request path, the protected
+    flags reset, and python-etcd's hooks overridden with python-etcd's own parameter types."""
 
     def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(read_timeout=config["retry_timeout"], **kwargs)
         self._allow_reconnect = True
 
-    def api_execute(self, path: str, method: str, params: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
+    def api_execute(
+        self, path: str, method: str, params: dict[str, Any] | None = None, timeout: float | Timeout | None = None
+    ) -> BaseHTTPResponse:
         if not self._use_proxies:
             self._machines_cache = [self._base_uri]
         return super().api_execute(path, method, params, timeout)
 
-    def _handle_server_response(self, response: HTTPResponse) -> dict[str, Any]:
-        # patroni's v3 client decodes the JSON here: the base hook's result is left open for that.
-        decoded: dict[str, Any] = json.loads(super()._handle_server_response(response).data)
-        return decoded
+    def _handle_server_response(self, response: BaseHTTPResponse) -> BaseHTTPResponse:
+        self._check_cluster_id(response)
+        return super()._handle_server_response(response)
 
     def _get_headers(self) -> dict[str, str]:
         return {**super()._get_headers(), "Connection": "close"}
+
+    def members_by_hand(self) -> list[str]:
+        # What python-etcd's own `machines` does: the hook fed what urllib3's request returns.
+        response = self._handle_server_response(self.http.request(self._MGET, self._base_uri + "/v2/machines"))
+        return response.data.decode("utf-8").split(",")
+
+    def version_by_hand(self) -> dict[str, Any]:
+        # Decoding is the caller's: the hook returns the response it is given.
+        decoded: dict[str, Any] = json.loads(self._handle_server_response(self.http.urlopen("GET", self._base_uri)).data)
+        return decoded
+
+
+class NarrowingClient(etcd.Client):
+    """Overrides that accept less than python-etcd passes, or return something else: each is the
+    subclass's own incompatibility (python-etcd's `machines` hands `_handle_server_response` what
+    `http.request` returns, and read() hands api_execute a urllib3.Timeout)."""
+
+    def _handle_server_response(self, response: HTTPResponse) -> BaseHTTPResponse:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]  # pyrefly: ignore[bad-override]  # ty: ignore[incompatible-method-override]
+        return response
+
+    def api_execute(self, path: str, method: str, params: Any = None, timeout: float | None = None) -> BaseHTTPResponse:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]  # pyrefly: ignore[bad-override]  # ty: ignore[incompatible-method-override]
+        return super().api_execute(path, method, params, timeout)
+
+
+class DecodingClient(etcd.Client):
+    """patroni's v3 shape: the hook returns the decoded JSON, not the response python-etcd returns."""
+
+    def _handle_server_response(self, response: BaseHTTPResponse) -> dict[str, Any]:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]  # pyrefly: ignore[bad-override]  # ty: ignore[incompatible-method-override]
+        decoded: dict[str, Any] = json.loads(super()._handle_server_response(response).data)
+        return decoded
 
 
 def check_forwarded_options(options: dict[str, Any], h: str, p: int) -> None:
@@ -197,7 +237,7 @@ def check_misuse(c: etcd.Client, r: etcd.EtcdResult) -> None:
     c.write("/k", {"a": 1})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
     c.set("/k", "v", "10")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
     c.test_and_set("/k", "v")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[missing-argument]  # ty: ignore[missing-argument]
-    c.test_and_set("/k", "v", prevValue="old")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[missing-argument, unexpected-keyword]  # ty: ignore[missing-argument, unknown-argument]
+    c.test_and_set("/k", "v", "old", prevValue="old")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[unexpected-keyword]  # ty: ignore[unknown-argument]
     c.write("/k", "v", prevvalue="old")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[unexpected-keyword]
     c.write("/k", "v", prev_exist=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[unexpected-keyword]
     c.write("/k", "v", recursive=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[unexpected-keyword]
@@ -220,9 +260,7 @@ def check_misuse(c: etcd.Client, r: etcd.EtcdResult) -> None:
     c.base_uri = "http://other:2379"  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]  # pyrefly: ignore[read-only]  # ty: ignore[invalid-assignment]
     c.eternal_watch("/k")[0]  # type: ignore[index]  # pyright: ignore[reportIndexIssue]  # pyrefly: ignore[bad-index]  # ty: ignore[not-subscriptable]
     len(c.eternal_watch("/k"))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
-    etcd.Client(port="2379")  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
-    etcd.Client(read_timeout=None)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
-    etcd.Client(host=[("h", 1)], allow_reconnect=True)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]  # pyrefly: ignore[no-matching-overload]  # ty: ignore[no-matching-overload]
-    etcd.Client(host=(("h", 1),))  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
-    etcd.Client(host=(("h", 1),), allow_reconnect=False)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]  # pyrefly: ignore[no-matching-overload]  # ty: ignore[no-matching-overload]
-    etcd.Client(hosts="h")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[unexpected-keyword]  # ty: ignore[no-matching-overload]
+    etcd.Client(port="2379")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
+    etcd.Client(read_timeout=None)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
+    etcd.Client(host=[("h", 1)], allow_reconnect=True)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
+    etcd.Client(hosts="h")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[unexpected-keyword]  # ty: ignore[unknown-argument]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 from typing_extensions import assert_type
 
 import etcd
@@ -26,7 +26,9 @@ def check_result(r: etcd.EtcdResult) -> None:
     assert_type(r._prev_node, etcd.EtcdResult)
     assert_type(etcd.EtcdResult._node_props, "dict[str, bool | None]")
     assert_type(r.leaves, Generator[etcd.EtcdResult, None, None])
-    assert_type(r.children, Generator[etcd.EtcdResult, None, None])
+    # python-etcd's docstring deprecates `children` (another name for `leaves`): the checkers that report
+    # deprecated names say so (mypy only with its `deprecated` code enabled).
+    assert_type(r.children, Generator[etcd.EtcdResult, None, None])  # pyright: ignore[reportDeprecated]  # pyrefly: ignore[deprecated]  # ty: ignore[deprecated]
     assert_type(r.get_subtree(), Generator[etcd.EtcdResult, None, None])
     assert_type(r.get_subtree(leaves_only=True), Generator[etcd.EtcdResult, None, None])
     assert_type(r == r, bool)
@@ -36,8 +38,15 @@ def check_result(r: etcd.EtcdResult) -> None:
     assert_type(etcd.EtcdResult.__hash__, None)
     # PyTorch assigns to value before update(); it is a plain attribute.
     r.value = "1"
-    for child in r.children:
-        assert_type(child, etcd.EtcdResult)
+    for leaf in r.leaves:
+        assert_type(leaf, etcd.EtcdResult)
+
+
+def check_truth(r: etcd.EtcdResult, maybe: etcd.EtcdResult | None) -> None:
+    # No __bool__ or __len__ at run time: every result is true, so `x and x.attr` is the attribute.
+    assert_type(r.__bool__(), Literal[True])
+    assert_type(maybe and maybe.value, "str | Any | None")
+    assert_type(maybe and maybe.modifiedIndex, "int | Any | None")
 
 
 def check_result_construction(node: dict[str, Any], raw: dict[str, Any], response: Any) -> None:
@@ -125,10 +134,9 @@ def check_misuse(r: etcd.EtcdResult, e: etcd.EtcdException, k: etcd.EtcdKeyNotFo
     # mypy has no hashability check; pyright rejects an unhashable set member.
     _ = {r}  # pyright: ignore[reportUnhashable]
     r.leaves[0]  # type: ignore[index]  # pyright: ignore[reportIndexIssue]  # pyrefly: ignore[bad-index]  # ty: ignore[not-subscriptable]
-    len(r.children)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
+    len(r.leaves)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # pyrefly: ignore[bad-argument-type]  # ty: ignore[invalid-argument-type]
     r.get_subtree()[0]  # type: ignore[index]  # pyright: ignore[reportIndexIssue]  # pyrefly: ignore[bad-index]  # ty: ignore[not-subscriptable]
     r.leaves()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[not-callable]  # ty: ignore[not-callable]
-    r.children()  # type: ignore[operator]  # pyright: ignore[reportCallIssue]  # pyrefly: ignore[not-callable]  # ty: ignore[not-callable]
     e.message  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]  # pyrefly: ignore[missing-attribute]  # ty: ignore[missing-attribute]
     e.cause  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]  # pyrefly: ignore[missing-attribute]  # ty: ignore[missing-attribute]
     k_as_key_error: KeyError = k  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]  # pyrefly: ignore[bad-assignment]  # ty: ignore[invalid-assignment]
