@@ -168,20 +168,64 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=None)
 def typeshed(session: nox.Session) -> None:
-    """The stubs as typeshed would hold them (stubs/python-etcd/etcd/), under typeshed's own linters and
-    pyright settings (tests/typeshed/): what a contribution to typeshed must pass, unchanged."""
-    session.install(*group("typeshed"), *group("checkers"))
+    """The `stubs/python-etcd/` a typeshed pull request would add, built and put through typeshed's own
+    checks with typeshed's settings (tests/typeshed/); the tree is kept in .nox/typeshed-tree/.
+
+    tests/typeshed/make_tree.py builds it from this project's files: the stubs (formatted by black as
+    typeshed formats stubs, only blank lines changing), METADATA.toml (version, upstream_repository,
+    requires = ["urllib3>=2"]), @tests/stubtest_allowlist.txt (from tests/stubtest/), and
+    @tests/test_cases/ (tests/typing/check_*.py, their must-fail comments rewritten as typeshed writes
+    them). Then, on the tree as written: ruff on the stubs, and with FA, I and RUF100 on the test cases
+    (typeshed's two ruff hooks); black; flake8 with flake8-pyi; pyright with pyrightconfig.stricter.json
+    on the stubs and pyrightconfig.testcases.json on the test cases, as each Python typeshed supports;
+    mypy over the test cases as regr_test runs it, as each of those Pythons on linux, darwin and win32;
+    and stubtest against python-etcd 0.4.5 with the tree's allowlist, as stubtest_third_party runs it.
+
+    typeshed's settings are kept as they are, but for:
+    - flake8-noqa's NQA rules, not run: flake8-noqa is not among the pinned tools, and they check
+      `# noqa` comments, which the tree has none of;
+    - pyright's reportShadowedImports, left out: pyright 1.1.414 no longer has it;
+    - what stands in for typeshed's checkout: the checkers' bundled standard-library stubs instead of
+      typeshed's (no typeshedPath, no --custom-typeshed-dir), and extraPaths and MYPYPATH to find the
+      stubs.
+    flake8 does not run F821 (undefined names), as typeshed's flake8 no longer does on stubs since
+    flake8-pyi stopped patching pyflakes for them; ruff's F821 runs.
+    """
+    session.install(*group("typeshed"), *group("checkers"), *group("runtime"))
     settings = ROOT / "tests" / "typeshed"
+    make_tree = str(settings / "make_tree.py")
+    # What METADATA.toml requires and nothing else, as typeshed's regr_test installs it.
+    requires = str(_venv(session, "typeshed-requires", [r for r in group("runtime") if r.startswith("urllib3")]) / "python")
+    versions = [v for v in PYTHONS if int(v.split(".")[1]) >= 10]  # typeshed supports Python 3.10 and newer
+    tree = Path(session.virtualenv.location).parent / "typeshed-tree"
+    session.run("python", make_tree, "build", str(tree), "--requires-python", requires, "--python-version", versions[-1])
+    dist = tree / "stubs" / "python-etcd"
     with tempfile.TemporaryDirectory() as tmp:
-        stubs = Path(tmp, "stubs", "python-etcd")
-        shutil.copytree(ROOT / "etcd-stubs", stubs / "etcd")
-        shutil.copy(settings / "pyrightconfig.json", tmp)
+        shutil.copytree(dist, Path(tmp, "stubs", "python-etcd"))
+        for config in ("pyrightconfig.json", "pyrightconfig.testcases.json"):
+            shutil.copy(settings / config, tmp)
         session.chdir(tmp)
-        session.run("ruff", "check", "--no-fix", "--config", str(settings / "ruff.toml"), "stubs")
+        cases = sorted(str(p.relative_to(tmp)) for p in Path(tmp, "stubs", "python-etcd", "@tests", "test_cases").glob("*.py"))
+        ruff = ["ruff", "check", "--no-fix", "--config", str(settings / "ruff.toml")]
+        session.run(*ruff, "stubs")
+        session.run(*ruff, "--select", "FA,I,RUF100", "--no-force-exclude", *cases)
         session.run("black", "--check", "--config", str(settings / "black.toml"), "stubs")
         session.run("flake8", "--config", str(settings / "flake8.ini"), "stubs")
-        target = str(_target(session, PYTHONS[-1]))  # urllib3, which the stubs import
-        session.run("pyright", "--warnings", "-p", "pyrightconfig.json", "--pythonpath", target, env=QUIET_PYRIGHT)
+        for version in versions:
+            for config in ("pyrightconfig.json", "pyrightconfig.testcases.json"):
+                pyright = ["pyright", "--warnings", "-p", config, "--pythonversion", version, "--pythonpath", requires]
+                session.run(*pyright, env=QUIET_PYRIGHT)
+        regr = ["python", make_tree, "regr", "stubs/python-etcd", "--requires-python", requires, "--python-version", *versions]
+        session.run(*regr)
+        # Proof that the rewriting matters: our own comment style, planted on a copy, fails these settings.
+        session.run(
+            "python", make_tree, "planted", "stubs/python-etcd", "--requires-python", requires, "--python-version", versions[-1]
+        )
+        allowlist = "stubs/python-etcd/@tests/stubtest_allowlist.txt"
+        stubs = {"MYPYPATH": str(Path(tmp, "stubs", "python-etcd"))}
+        session.run("python", "-m", "mypy.stubtest", "etcd", "--allowlist", allowlist, env=stubs)
+        session.chdir(ROOT)
+    session.log(f"the tree a typeshed pull request would add: {dist}")
 
 
 @nox.session(python=PYTHONS)

@@ -129,7 +129,8 @@ def _import_names(tree: ast.Module, module: str) -> dict[str, Any]:
     return names
 
 
-def _decorators(node: ast.FunctionDef) -> set[str]:
+def decorator_names(node: ast.FunctionDef) -> set[str]:
+    """The names a function's decorators end in (`@property`, `@name.setter`: property, setter)."""
     found: set[str] = set()
     for decorator in node.decorator_list:
         if isinstance(decorator, ast.Name):
@@ -246,7 +247,7 @@ def _members(module: _Module, node: ast.ClassDef, owner: type) -> list[Member]:
     for statement in node.body:
         if not isinstance(statement, ast.FunctionDef) or statement.name == "__del__":
             continue  # __del__ runs from the garbage collector, with no caller to speak of
-        decorators = _decorators(statement)
+        decorators = decorator_names(statement)
         signature = _signature(module, statement, owner)
         if "setter" in decorators:
             found[statement.name].setter.append(signature)
