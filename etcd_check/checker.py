@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FunctionType
 from typing import Any, NoReturn, Union, cast, get_args, get_origin
 
 import etcd
@@ -119,7 +120,7 @@ def _binder(owner: type, name: str, signature: inspect.Signature) -> Callable[..
     parameters = [p if p.default is p.empty else p.replace(default=_UNSET) for p in signature.parameters.values()]
     namespace: dict[str, Any] = {"_UNSET": _UNSET}
     exec(f"def {name}{signature.replace(parameters=parameters)}:\n    return locals()", namespace)
-    binder: Callable[..., dict[str, Any]] = namespace[name]
+    binder: FunctionType = namespace[name]
     binder.__qualname__ = f"{owner.__qualname__}.{name}"  # as TypeError's messages name it
     return binder
 

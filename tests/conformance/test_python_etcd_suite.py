@@ -7,7 +7,7 @@ cannot form (its members share a store only within one process): here the helper
 where it would start several, on both runs alike, and the tests that need several processes (a
 member stopped under a client) are listed below; the same failover is proven on FakeEtcd(members=3)
 in test_live_cluster.py. Their TLS tests run too (test_ssl.py, certificates made with pyOpenSSL 25.3,
-the last release with the X509Extension their helper uses). Calls are checked by `--etcd-check`.
+the last release with the X509Extension their helper uses). Calls are checked by `--etcd-check=error`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import etcd
-import pytest
 
 from .. import isolated_pytest
 from .servers import etcd_binary
+from .test_etcd_check import python_etcd_suite_decided
 
 # Tests that fail on both servers, and why: not a difference between them.
 FAIL_ON_BOTH = {
@@ -71,7 +71,7 @@ def run_suite(folder: Path, etcd_command: str) -> tuple[dict[str, str], str]:
     files = [str(tests / "integration" / name) for name in ("test_simple.py", "test_ssl.py")] + [str(tests / "test_auth.py")]
     report = folder / "report.xml"
     env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(shim)}
-    args = ["-p", "one_server", "--etcd-check", f"--junitxml={report}", *files]
+    args = ["-p", "one_server", "--etcd-check=error", f"--junitxml={report}", *files]
     output = isolated_pytest.run_pytest(folder, *args, env=env).stdout
     outcomes: dict[str, str] = {}
     for case in ET.parse(report).getroot().iter("testcase"):
@@ -81,13 +81,9 @@ def run_suite(folder: Path, etcd_command: str) -> tuple[dict[str, str], str]:
 
 
 def test_every_test_that_passes_on_etcd_passes_on_the_fake(tmp_path: Path) -> None:
-    decided = os.environ.get("ETCD_STUBS_PYTHON_ETCD_SUITE")  # nox's conformance session sets it, 1 on 3.11
-    if decided is None and "CI" in os.environ:
-        pytest.fail("under CI the conformance session must say whether python-etcd's suite runs here")
-    if decided != "1":
-        pytest.skip("python-etcd's own suite runs in nox's conformance session on Python 3.11 only (3.12 lacks assertEquals)")
-    timings = {}
-    results = {}
+    python_etcd_suite_decided()
+    timings: dict[str, float] = {}
+    results: dict[str, tuple[dict[str, str], str]] = {}
     for name, command in (("etcd", f'"{etcd_binary()}"'), ("fake", f'"{sys.executable}" -m etcd_fake')):
         started = time.perf_counter()
         results[name] = run_suite(tmp_path / name, command)
@@ -98,7 +94,7 @@ def test_every_test_that_passes_on_etcd_passes_on_the_fake(tmp_path: Path) -> No
     assert failing == set(FAIL_ON_BOTH), etcd_output
     assert {name for name, outcome in on_fake.items() if outcome in ("failure", "error")} == failing, fake_output
     for output in (etcd_output, fake_output):
-        assert "0 distinct violations" in output or "etcd-check: no call" in output, output
+        assert "\n0 distinct violations; " in output, output
     passed = sum(outcome == "passed" for outcome in on_etcd.values())
     print(
         f"python-etcd's integration tests (one server per class): {passed} passed on etcd 3.5.1 and on etcd-fake, "
