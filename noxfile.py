@@ -328,7 +328,8 @@ def consumers(session: nox.Session) -> None:
 
     torch installs with pip (virtualenv backend): the CPU wheel is a local file that uv does not see.
     """
-    session.run("python", "-m", "pip", "install", "--quiet", *group("torch"), *group("runtime"), *group("etcd"), ".")
+    typeguard = [r for r in group("test-libraries") if r.startswith("typeguard")]  # the rendezvous check's calls are checked
+    session.run("python", "-m", "pip", "install", "--quiet", *group("torch"), *group("runtime"), *group("etcd"), *typeguard, ".")
     session.run("python", "tests/dist/check_torch_rendezvous.py")
     # The drop-in check needs python-etcd absent, also in a reused venv from an earlier run.
     session.run("python", "-m", "pip", "uninstall", "--yes", "--quiet", "python-etcd")

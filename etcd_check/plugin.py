@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from . import STUBS
+
 if TYPE_CHECKING:
     from collections.abc import Generator
 
     from .checker import Checker, Violation
 
 PYTHON_ETCD = "0.4.5"  # the version the stubs describe
-STUBS = Path(__file__).resolve().parent.parent / "etcd-stubs"  # installed beside this package
 
 
 class EtcdTypeViolation(UserWarning):

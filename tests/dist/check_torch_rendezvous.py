@@ -29,7 +29,9 @@ the `etcd-fake` command installed beside this Python (etcd_fake/cli.py):
 
 Then both servers must have given the same EtcdStore answers, torch's background threads in the
 workers must have died of the same errors (or none) on both, EtcdServer must have passed the same flags
-to both binaries, and both binaries must have ended the same way at stop()'s SIGTERM. On both, the
+to both binaries, and both binaries must have ended the same way at stop()'s SIGTERM. Every call torch
+makes into python-etcd, in the workers and here, is checked against the stubs as `pytest
+--etcd-check=error` checks it (etcd_check's Checker): none may differ. On both, the
 legacy handler's thread that renews the TTL of the run's directory dies at once: torch refreshes that
 directory as a key, and etcd 3.5 answers 500 "Not a file"; the handler still completes. The legacy
 handler's INFO log on stderr is torch's own.
@@ -167,6 +169,7 @@ class Closed:
     shut_down: bool  # what shutdown() returned
     closed: bool  # what is_closed() answered after it
     thread_errors: tuple[str, ...]  # what killed any of torch's threads in this worker until then
+    violations: tuple[str, ...]  # torch's calls into python-etcd that differ from the stubs
 
 
 @dataclass(frozen=True)
@@ -216,9 +219,23 @@ def describe(error: BaseException) -> str:
     return " <- ".join(parts)
 
 
+def checked_python_etcd_calls() -> tuple[list[str], Counter[str]]:
+    """From now on every call into python-etcd in this process is checked against the installed stubs,
+    as `pytest --etcd-check=error` checks it: what differs, and the calls checked, by member."""
+    from etcd_check import STUBS
+    from etcd_check.checker import Checker
+    from etcd_check.stubs import load
+
+    violations: list[str] = []
+    checker = Checker(load(STUBS), lambda violation: violations.append(str(violation)))
+    checker.install()
+    return violations, checker.calls
+
+
 def worker(backend: str, endpoint: str, run_id: str, index: int, go: Event, finish: Event, reports: Queue[Report]) -> None:
     """One node: its handler from torch's registry, as torchrun builds it; it joins when told, then shuts the
     rendezvous down once every node has joined."""
+    violations, _ = checked_python_etcd_calls()
     thread_errors: list[str] = []
 
     def record(died: threading.ExceptHookArgs) -> None:
@@ -248,7 +265,7 @@ def worker(backend: str, endpoint: str, run_id: str, index: int, go: Event, fini
         reports.put(Joined(index, info.rank, info.world_size, master))
         if not finish.wait(JOIN_LIMIT):
             raise TimeoutError("never told to shut down")
-        reports.put(Closed(index, handler.shutdown(), handler.is_closed(), tuple(thread_errors)))
+        reports.put(Closed(index, handler.shutdown(), handler.is_closed(), tuple(thread_errors), tuple(violations)))
     except Exception as error:
         reports.put(Failed(index, describe(error)))
 
@@ -326,6 +343,9 @@ def rendezvous_step(backend: str, endpoint: str, kind: str, findings: Findings, 
         raise StepFailed(f"ranks {ranks} in world sizes {sorted(sizes)}, not ranks 0..{WORKERS - 1} in a world of {WORKERS}")
     if len(masters) != 1:
         raise StepFailed(f"the workers read different master addresses: {sorted(masters)}")
+    differing = sorted({violation for c in closed for violation in c.violations})
+    if differing:
+        raise StepFailed(f"torch's calls into python-etcd differ from the stubs: {differing}")
     if not all(c.shut_down and c.closed for c in closed):
         raise StepFailed(f"shutdown() then is_closed() answered {[(c.shut_down, c.closed) for c in closed]}, not all True")
     died = Counter(error for c in closed for error in c.thread_errors)
@@ -674,6 +694,7 @@ def main() -> int:
     signal.alarm(TIME_LIMIT)
     results: list[bool] = []
     findings: Findings = defaultdict(dict)
+    violations, calls = checked_python_etcd_calls()  # EtcdStore's and EtcdServer's calls, made in this process
     try:
         with tempfile.TemporaryDirectory(prefix="check-torch-rendezvous-") as tmp:
             for kind in KINDS:
@@ -681,6 +702,11 @@ def main() -> int:
                 check_etcd_server(kind, Path(tmp, f"{kind}-etcdserver"), findings, results)
         # A step that failed on a server has already failed the run: only what every server gave is compared.
         results += [compare(topic, by_kind) for topic, by_kind in findings.items() if set(by_kind) == set(KINDS)]
+        verdict = "PASS no call" if not violations else f"FAIL {len(violations)} calls"
+        listed = "".join(f"; {violation}" for violation in violations)
+        checked = f"{sum(calls.values())} calls checked here, and every worker's"
+        print(f"{verdict} of torch's into python-etcd differed from the stubs ({checked}){listed}")
+        results.append(not violations)
     except OutOfTime as error:
         print(f"FAIL {error}; every worker and server stopped")
         results.append(False)
