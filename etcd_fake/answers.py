@@ -34,8 +34,6 @@ def not_found() -> Answer:
     return Answer(404, {**CORS, "Content-Type": TEXT, "X-Content-Type-Options": "nosniff"}, b"404 page not found\n")
 
 
-def method_not_allowed(allowed: str, headers: dict[str, str] | None = None) -> Answer:
-    headers = {**CORS, "Content-Type": TEXT, "X-Content-Type-Options": "nosniff", **(headers or {})}
-    if allowed:
-        headers["Allow"] = allowed
+def method_not_allowed(allowed: str) -> Answer:
+    headers = {**CORS, "Allow": allowed, "Content-Type": TEXT, "X-Content-Type-Options": "nosniff"}
     return Answer(405, headers, b"Method Not Allowed\n")

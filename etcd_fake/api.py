@@ -18,7 +18,7 @@ from .answers import CORS, JSON, go_json, message, method_not_allowed, not_found
 from .auth import Auth
 from .cluster import CLUSTER_VERSION, SERVER_VERSION, Cluster, Member
 from .errors import EtcdError
-from .http import Answer, Request
+from .http import DISCONNECT_POLL, Answer, Request
 from .store import COMPARE_AND_SWAP, CREATE, SET, UPDATE, Event, Watcher, clean, format_time
 
 _MIN_EXPIRE_NS = 946_684_800 * 1_000_000_000  # etcd takes an expiry before 2000 as none at all
@@ -54,7 +54,7 @@ def _unescape(text: str) -> str:
     """Go's url.QueryUnescape: "+" is a space, and a "%" must start two hex digits."""
     raw = bytearray()
     i = 0
-    data = text.encode("utf-8", "surrogateescape")
+    data = text.encode("latin-1")  # the bytes as sent: the query and body are read one character a byte
     while i < len(data):
         byte = data[i]
         if byte == 0x25:  # %
@@ -192,7 +192,7 @@ class Api:
         cleaned = _clean_url_path(path)
         if cleaned != path:
             return _redirect(request, cleaned)
-        if path in ("/v2/keys", "/v2/keys/") or path.startswith("/v2/keys/"):
+        if path == "/v2/keys" or path.startswith("/v2/keys/"):
             return self.keys(request)
         if path == "/version":
             if request.method != "GET":
@@ -211,7 +211,7 @@ class Api:
                 return method_not_allowed("GET,HEAD")
             urls = sorted(url for m in self.cluster.members for url in m.client_urls)
             return Answer(200, dict(CORS), ", ".join(urls).encode())
-        if path in ("/v2/members", "/v2/members/") or path.startswith("/v2/members/"):
+        if path == "/v2/members" or path.startswith("/v2/members/"):
             return self.members(request)
         if path in ("/v2/stats/self", "/v2/stats/leader", "/v2/stats/store"):
             if request.method != "GET":
@@ -280,7 +280,7 @@ class Api:
 
         def chunks() -> Iterator[bytes | None]:
             while True:
-                event = watcher.next_event(0.25)
+                event = watcher.next_event(DISCONNECT_POLL)
                 if event is not None:
                     yield go_json(event.to_json()) + b"\n"
                     if not watcher.stream:

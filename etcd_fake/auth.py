@@ -230,7 +230,7 @@ def _decode(body: bytes, struct: Field) -> Json:
     try:
         value, _ = _DECODER.raw_decode(text)
         fields: Json = struct(value, {})
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's decoder goes
         raise _AuthError(400, "Invalid JSON in request body.") from None
     return fields
 

@@ -7,8 +7,8 @@ next argument, booleans bare or =true/false; a flag not given is taken from ETCD
 rejects is rejected with etcd's message (exit 2 for a flag its parser refuses, 1 for the rest). A flag
 that changes what a v2 client would see, and that etcd-fake cannot honour, stops it too, unless given
 the value etcd-fake behaves as. Once listening, it logs etcd-like JSON lines and serves until SIGTERM or
-SIGINT, then stops and exits 0. It keeps nothing on disk, but makes --data-dir as etcd does (empty),
-for whatever inspects or removes it afterwards.
+SIGINT, then stops cleanly and dies of that signal, as etcd does. It keeps nothing on disk, but makes
+--data-dir as etcd does (empty), for whatever inspects or removes it afterwards.
 """
 
 from __future__ import annotations

@@ -17,10 +17,6 @@ class Clock:
         self._frozen_at: int | None = time.time_ns() if frozen else None
         self._offset = 0
 
-    @property
-    def frozen(self) -> bool:
-        return self._frozen_at is not None
-
     def now_ns(self) -> int:
         with self._lock:
             base = self._frozen_at if self._frozen_at is not None else time.time_ns()

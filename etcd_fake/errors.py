@@ -22,8 +22,6 @@ INVALID_FORM = 210
 REFRESH_VALUE = 211
 REFRESH_TTL_REQUIRED = 212
 RAFT_INTERNAL = 300
-LEADER_ELECT = 301
-WATCHER_CLEARED = 400
 EVENT_INDEX_CLEARED = 401
 
 MESSAGES = {
@@ -43,8 +41,6 @@ MESSAGES = {
     REFRESH_VALUE: "Value provided on refresh",
     REFRESH_TTL_REQUIRED: "A TTL must be provided on refresh",
     RAFT_INTERNAL: "Raft Internal Error",
-    LEADER_ELECT: "During Leader Election",
-    WATCHER_CLEARED: "watcher is cleared due to etcd recovery",
     EVENT_INDEX_CLEARED: "The event in requested index is outdated and cleared",
 }
 
@@ -57,7 +53,6 @@ _STATUSES = {
     TEST_FAILED: 412,
     NODE_EXIST: 412,
     RAFT_INTERNAL: 500,
-    LEADER_ELECT: 500,
 }
 
 

@@ -4,6 +4,7 @@ at once and whose events follow as chunks."""
 
 from __future__ import annotations
 
+import re
 import select
 import socket
 import ssl
@@ -16,7 +17,7 @@ from typing import BinaryIO
 from urllib.parse import unquote_to_bytes
 
 MAX_HEADER_BYTES = 1 << 20  # Go's http.DefaultMaxHeaderBytes
-MAX_BODY_BYTES = 10 << 20  # what Go reads of a form body
+MAX_BODY_BYTES = 10 << 20  # what the fake reads of a request body (Go reads 10 MiB of a form body)
 _BUFFER = 2048  # Go answers with Content-Length when the whole body fits its first buffer
 DISCONNECT_POLL = 0.25  # how often a held wait checks whether its client went away
 
@@ -82,11 +83,14 @@ def read_request(reader: BinaryIO) -> Request | None:
         headers.setdefault("connection", "close")
     body = _read_body(reader, headers)
     raw_path, _, query = target.partition("?")
-    try:
-        path = unquote_to_bytes(raw_path).decode("utf-8", "replace")
-    except ValueError:
-        raise BadRequest from None
+    if _BAD_ESCAPE.search(raw_path):  # Go refuses such a URL before any handler sees it
+        raise BadRequest
+    # The request line's bytes as sent (read as latin-1, one character a byte), then percent-decoded.
+    path = unquote_to_bytes(raw_path.encode("latin-1")).decode("utf-8", "replace")
     return Request(method, path, query, headers, body)
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def _read_body(reader: BinaryIO, headers: dict[str, str]) -> bytes:
@@ -102,14 +106,14 @@ def _read_body(reader: BinaryIO, headers: dict[str, str]) -> bytes:
                 while reader.readline(1024) not in (b"\r\n", b"\n", b""):
                     pass
                 return body
+            if size < 0 or len(body) + size > MAX_BODY_BYTES:
+                raise BadRequest
             body += reader.read(size)
             reader.readline(2)
-            if len(body) > MAX_BODY_BYTES:
-                raise BadRequest
     length = headers.get("content-length")
     if length is None:
         return b""
-    if not length.isdigit():
+    if not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY_BYTES:
         raise BadRequest
     body = reader.read(int(length))
     if len(body) != int(length):
@@ -143,8 +147,8 @@ def write_answer(sock: socket.socket, method: str, answer: Answer, stopping: thr
                 _head(answer.status, headers, [("Transfer-Encoding", "chunked"), *sniffed]) + _chunk(body) + b"0\r\n\r\n"
             )
         return
-    sock.sendall(_head(answer.status, headers, [("Transfer-Encoding", "chunked"), *sniffed]))
     try:
+        sock.sendall(_head(answer.status, headers, [("Transfer-Encoding", "chunked"), *sniffed]))
         for data in answer.chunks:
             if data is not None:
                 sock.sendall(_chunk(data))

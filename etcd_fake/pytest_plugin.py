@@ -1,7 +1,7 @@
 """pytest plugin: the `etcd_fake` fixture, a fresh in-memory etcd v2 server for each test.
 
-Registered by entry point; importing it imports nothing but pytest. To share one server among a
-module's or a session's tests, make a fixture of your own with that scope:
+Registered by entry point (importing it imports etcd_fake, standard library only). To share one
+server among a module's or a session's tests, make a fixture of your own with that scope:
 
     @pytest.fixture(scope="module")
     def shared_etcd():
@@ -12,18 +12,14 @@ module's or a session's tests, make a fixture of your own with that scope:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from .server import FakeEtcd
+from .server import FakeEtcd
 
 
 @pytest.fixture
 def etcd_fake() -> Iterator[FakeEtcd]:
     """A FakeEtcd serving on a free loopback port for this test, stopped after it."""
-    from .server import FakeEtcd
-
     with FakeEtcd() as fake:
         yield fake

@@ -67,9 +67,14 @@ class _Listener:
         while not stopping.is_set():
             try:
                 connection, _ = server.accept()
-            except OSError:
-                return
-            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:  # closed by stop(), or no descriptor free for a moment
+                stopping.wait(0.01)
+                continue
+            try:
+                connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:  # the client reset it already
+                connection.close()
+                continue
             with self._lock:
                 if stopping.is_set():
                     connection.close()
@@ -115,7 +120,9 @@ class _Listener:
         if server is None:
             return
         self._stopping.set()
-        for sock in [server, *self._connections]:
+        with self._lock:
+            open_now = [server, *self._connections]
+        for sock in open_now:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:

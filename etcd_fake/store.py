@@ -370,7 +370,8 @@ class Store:
 
     def seed_stats(self, **counts: int) -> None:
         """Start the counters where a new etcd's stand after writing its own records."""
-        self._stats.update(counts)
+        with self.lock:
+            self._stats.update(counts)
 
     def count_get(self, found: bool) -> None:
         """A read etcd makes of its own records (v2 auth's switch, a health check) counts as a get."""

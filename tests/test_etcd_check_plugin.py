@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, strategies as st
 from typeguard import CollectionCheckStrategy, TypeCheckError, check_type
 
+from etcd_check import STUBS
 from etcd_check.checker import _fits
-from etcd_check.plugin import STUBS
 from etcd_check.stubs import Options, _import_names, load
 
 from .isolated_pytest import run_pytest as run

@@ -16,7 +16,7 @@ from pathlib import Path
 import etcd
 import pytest
 
-from etcd_check.plugin import STUBS
+from etcd_check import STUBS
 
 from .. import isolated_pytest
 from .servers import Cluster, etcd_binary

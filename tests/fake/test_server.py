@@ -270,3 +270,36 @@ def test_any_bytes_get_an_http_answer_and_leave_the_server_serving(line: bytes, 
         assert received == b"" or received.startswith(b"HTTP/1.1 ")
         assert b" 500 " not in received.split(b"\r\n", 1)[0] or b"Raft Internal Error" in received
         assert fake.client().write("/still", "serving").value == "serving"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"Content-Length: \xc2\xb2", b"Content-Length: 99999999999999999999999", b"Transfer-Encoding: chunked"],
+)
+def test_bodies_it_cannot_read_get_400(fake: FakeEtcd, head: bytes) -> None:
+    """A length that is no ASCII number, one past any body it reads, a chunk of that size: 400, and on."""
+    with socket.create_connection(("127.0.0.1", fake.port), timeout=5) as sock:
+        sock.sendall(b"PUT /v2/keys/k HTTP/1.1\r\nHost: x\r\n" + head + b"\r\n\r\nffffffffffffffffff\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert fake.client().write("/still", "serving").value == "serving"
+
+
+def test_raw_utf8_in_the_path_and_body_is_kept(fake: FakeEtcd) -> None:
+    """Bytes sent unescaped are read as sent: the key and value below are é, as etcd stores them."""
+    with socket.create_connection(("127.0.0.1", fake.port), timeout=5) as sock:
+        body = "value=é".encode()
+        sock.sendall(b"PUT /v2/keys/\xc3\xa9 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(body), body))  # fmt: skip
+        assert sock.recv(65536).startswith(b"HTTP/1.1 201 Created\r\n")
+    assert fake.client().read("/é").value == "é"
+
+
+def test_json_nested_too_deep_is_invalid_json(fake: FakeEtcd) -> None:
+    with socket.create_connection(("127.0.0.1", fake.port), timeout=5) as sock:
+        body = b"[" * 200_000
+        sock.sendall(b"PUT /v2/auth/users/u HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(body), body))  # fmt: skip
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
+            answer += sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n") and answer.endswith(b'{"message":"Invalid JSON in request body."}')
