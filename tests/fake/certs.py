@@ -22,13 +22,19 @@ def _openssl(*args: str, cwd: Path) -> None:
 
 
 def make_certificates(folder: Path) -> Certificates:
+    """Certificates that also pass the strict X.509 checks of Python 3.13's default context (a CA with key
+    usage and a subject key identifier, leaves naming it by its key identifier)."""
     days = ["-days", "2"]
+    ca_extensions = ["basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign,cRLSign", "subjectKeyIdentifier=hash"]
+    added = [arg for extension in ca_extensions for arg in ("-addext", extension)]
     _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", *days,
-             "-subj", "/CN=etcd-stubs test CA", cwd=folder)  # fmt: skip
-    for name, extension in (("server", "subjectAltName=IP:127.0.0.1,DNS:localhost"), ("client", "extendedKeyUsage=clientAuth")):
+             "-subj", "/CN=etcd-stubs test CA", *added, cwd=folder)  # fmt: skip
+    leaf = "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nauthorityKeyIdentifier=keyid\n"
+    for name, extension in (("server", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth"),
+                            ("client", "extendedKeyUsage=clientAuth")):  # fmt: skip
         _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr",
                  "-subj", f"/CN={name}", cwd=folder)  # fmt: skip
-        (folder / f"{name}.ext").write_text(extension + "\n")
+        (folder / f"{name}.ext").write_text(leaf + extension + "\n")
         _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
                  "-out", f"{name}.crt", "-extfile", f"{name}.ext", *days, cwd=folder)  # fmt: skip
     files = ("ca.crt", "server.crt", "server.key", "client.crt", "client.key")
