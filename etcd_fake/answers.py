@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from .errors import EtcdError
 from .http import Answer
 
 # Headers etcd's CORS layer (default --cors=*) puts on every answer.
@@ -23,6 +24,11 @@ def go_json(value: object) -> bytes:
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escaped)
     return text.encode("utf-8", "surrogatepass")
+
+
+def error_answer(error: EtcdError, headers: dict[str, str]) -> Answer:
+    """etcd's v2 error: its JSON and a newline, with X-Etcd-Index set to the error's index."""
+    return Answer(error.status, {**headers, "X-Etcd-Index": str(error.index)}, go_json(error.to_json()) + b"\n")
 
 
 def message(status: int, text: str, headers: dict[str, str] | None = None) -> Answer:

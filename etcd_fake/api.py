@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import errors
-from .answers import CORS, JSON, go_json, message, method_not_allowed, not_found
+from .answers import CORS, JSON, error_answer, go_json, message, method_not_allowed, not_found
 from .auth import Auth
 from .cluster import CLUSTER_VERSION, SERVER_VERSION, Cluster, Member
 from .errors import EtcdError
@@ -236,7 +236,7 @@ class Api:
                 return self._watch(watcher, headers)
             event = self._apply(parsed)
         except EtcdError as error:
-            return _error(error, headers)
+            return error_answer(error, headers)
         status = 201 if event.action == CREATE or (event.action == SET and event.prev_node is None) else 200
         headers.update(self._indexes(event.etcd_index))
         body = event.to_json()
@@ -338,11 +338,6 @@ class Api:
 
 def _create_expiry(expire_ns: int | None) -> int | None:
     return None if expire_ns is not None and expire_ns < _MIN_EXPIRE_NS else expire_ns
-
-
-def _error(error: EtcdError, headers: dict[str, str]) -> Answer:
-    headers = {**headers, "X-Etcd-Index": str(error.index)}
-    return Answer(error.status, headers, go_json(error.to_json()) + b"\n")
 
 
 def _clean_url_path(path: str) -> str:

@@ -18,17 +18,16 @@ from functools import partial
 from typing import Any, Union, cast
 
 from . import errors
-from .answers import CORS, JSON, go_json, message, method_not_allowed, not_found
+from .answers import CORS, JSON, error_answer, go_json, message, method_not_allowed, not_found
 from .cluster import Cluster
 from .errors import EtcdError
-from .http import Answer, Request
+from .http import BAD_ESCAPE, Answer, Request
 from .store import clean
 
 ROOT = "root"
 GUEST = "guest"
 _ITEM_METHODS = ("GET", "PUT", "DELETE")
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
-_BAD_ESCAPE = re.compile(r"%(?![0-9a-fA-F]{2})")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _GO_VERB = re.compile(r"%[-+# 0]*\d*(?:\.\d*)?(.?)", re.DOTALL)
 _INTERNAL = "Internal Server Error"
@@ -455,13 +454,12 @@ class Auth:
         except _AuthError as error:
             return message(error.status, error.text, headers)
         except EtcdError as error:
-            headers["X-Etcd-Index"] = str(error.index)
-            return Answer(error.status, headers, go_json(error.to_json()) + b"\n")
+            return error_answer(error, headers)
         return Answer(status, headers, b"" if body is None else go_json(body) + b"\n")
 
     def _check_query(self, request: Request) -> None:
         """Go's ParseForm, which these GET handlers call: a bad escape in the query is a 500."""
-        if _BAD_ESCAPE.search(request.query):
+        if BAD_ESCAPE.search(request.query):
             raise _AuthError(500, _INTERNAL)
 
     def _known_roles(self, user: User) -> list[Json]:

@@ -83,14 +83,14 @@ def read_request(reader: BinaryIO) -> Request | None:
         headers.setdefault("connection", "close")
     body = _read_body(reader, headers)
     raw_path, _, query = target.partition("?")
-    if _BAD_ESCAPE.search(raw_path):  # Go refuses such a URL before any handler sees it
+    if BAD_ESCAPE.search(raw_path):  # Go refuses such a URL before any handler sees it
         raise BadRequest
     # The request line's bytes as sent (read as latin-1, one character a byte), then percent-decoded.
     path = unquote_to_bytes(raw_path.encode("latin-1")).decode("utf-8", "replace")
     return Request(method, path, query, headers, body)
 
 
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a "%" not followed by two hex digits
 
 
 def _read_body(reader: BinaryIO, headers: dict[str, str]) -> bytes:
